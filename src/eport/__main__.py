@@ -1,0 +1,3 @@
+from eport.entrypoints.cli import main
+
+main()

@@ -1,0 +1,258 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations are generated from it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every engine."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+enterprises = sa.Table(
+    "enterprises", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("scheme", sa.String(16), nullable=False),
+    sa.Column("identifier", sa.String(70), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("scheme", "identifier", name="uq_enterprises_scheme_identifier"),
+)
+
+agencies = sa.Table(
+    "agencies", metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("interests", Json, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("roles", Json, nullable=False),
+    sa.Column("enterprise_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=True),
+    sa.Column("agency_code", sa.String(32), sa.ForeignKey("agencies.code"), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("user_id", sa.String(40), sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("label", sa.String(100), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=True),
+    sa.Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+declarations = sa.Table(
+    "declarations", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("owner_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("created_by", sa.String(40), nullable=False),
+    sa.Column("declaration_type", sa.String(2), nullable=False),
+    sa.Column("trader_reference", sa.String(70), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("customs_office", sa.String(8), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("invoice_amount", sa.String(32), nullable=False),
+    sa.Column("item_count", sa.Integer, nullable=False),
+    sa.Column("lodged_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_declarations_owner_lodged", "owner_id", "lodged_at"),
+    sa.Index("ix_declarations_status", "status"),
+)
+
+declaration_revisions = sa.Table(
+    "declaration_revisions", metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"),
+              primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("document", Json, nullable=False),
+    sa.Column("raw", sa.LargeBinary, nullable=False),
+    sa.Column("raw_sha256", sa.String(64), nullable=False),
+    sa.Column("content_type", sa.String(100), nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("diff", Json, nullable=True),
+)
+
+declaration_items = sa.Table(
+    "declaration_items", metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"),
+              primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("sequence", sa.Integer, primary_key=True),
+    sa.Column("hs_code", sa.String(10), nullable=False, index=True),
+    sa.Column("origin_country", sa.String(2), nullable=False),
+    sa.Column("procedure_code", sa.String(4), nullable=False),
+    sa.Column("quantity", sa.String(32), nullable=False),
+    sa.Column("unit", sa.String(3), nullable=False),
+    sa.Column("net_mass", sa.String(32), nullable=False),
+    sa.Column("gross_mass", sa.String(32), nullable=False),
+    sa.Column("value", sa.String(32), nullable=False),
+)
+
+tasks = sa.Table(
+    "tasks", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=False),
+    sa.Column("agency", sa.String(32), sa.ForeignKey("agencies.code"), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("rules", Json, nullable=False),
+    sa.Column("decision", sa.String(8), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.String(40), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("declaration_id", "agency", name="uq_tasks_declaration_agency"),
+    sa.Index("ix_tasks_agency_state", "agency", "state", "created_at"),
+)
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("seq", BigId, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("declaration_id", sa.String(40), nullable=True, index=True),
+    sa.Column("enterprise_id", sa.String(40), nullable=True),
+    sa.Column("actor", sa.String(40), nullable=False),
+    sa.Column("agency", sa.String(32), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("occurred_at", UTCDateTime(), nullable=False),
+    sa.Column("payload", Json, nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(40), sa.ForeignKey("events.id"), nullable=False),
+    sa.Column("destination", sa.String(32), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("available_at", UTCDateTime(), nullable=False),
+    sa.Column("delivered_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_outbox_pending", "destination", "delivered_at", "id"),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("seq", BigId, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("occurred_at", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(40), nullable=False),
+    sa.Column("agency", sa.String(32), nullable=True),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject", sa.String(40), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("detail", Json, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys", metadata,
+    sa.Column("scope", sa.String(40), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("request_sha256", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("body", Json, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+catalogue_rules = sa.Table(
+    "catalogue_rules", metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("conditions", Json, nullable=False),
+    sa.Column("agencies", Json, nullable=False),
+    sa.Column("documents", Json, nullable=False),
+    sa.Column("effective_from", sa.Date, nullable=False),
+    sa.Column("effective_to", sa.Date, nullable=True),
+    sa.Column("retired", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(40), nullable=False),
+)
+
+webhook_subscriptions = sa.Table(
+    "webhook_subscriptions", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("enterprise_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False,
+              index=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("secret", sa.String(100), nullable=False),
+    sa.Column("event_types", Json, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("subscription_id", sa.String(40), sa.ForeignKey("webhook_subscriptions.id"),
+              nullable=False),
+    sa.Column("event_id", sa.String(40), sa.ForeignKey("events.id"), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("last_status", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("delivered_at", UTCDateTime(), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("subscription_id", "event_id", name="uq_webhook_deliveries_sub_event"),
+    sa.Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+)
+
+bench_baseline = sa.Table(
+    "bench_baseline", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+)
+
+
+def utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)

@@ -1,0 +1,84 @@
+"""The SQL unit of work: one transaction (or savepoint) and the repositories bound to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from eport.kernel.clock import Clock
+from eport.kernel.ids import new_id
+from eport.kernel.messages import Event
+
+from . import tables as t
+from .catalogue_cache import CatalogueCache
+from .repositories import (
+    SqlCatalogueRepository,
+    SqlDeclarationRepository,
+    SqlIdempotencyStore,
+    SqlIdentityRepository,
+    SqlSubscriptionRepository,
+    SqlTaskRepository,
+)
+
+# Every event goes to these consumers through the outbox.
+OUTBOX_DESTINATIONS = ("audit", "webhooks")
+
+
+class SqlUnitOfWork:
+    """Repositories over one connection; events recorded here are written by ``flush_events``."""
+
+    def __init__(self, conn: sa.Connection, clock: Clock, catalogue: CatalogueCache) -> None:
+        self.conn = conn
+        self._now = clock()
+        self.declarations = SqlDeclarationRepository(conn, self._now)
+        self.tasks = SqlTaskRepository(conn, self._now)
+        self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)
+        self.idempotency = SqlIdempotencyStore(conn, self._now)
+        self.identity = SqlIdentityRepository(conn, self._now)
+        self.subscriptions = SqlSubscriptionRepository(conn, self._now)
+        self._new: list[Event] = []
+        self._all: list[Event] = []
+        self._owners: dict[str, str | None] = {}
+
+    def now(self) -> datetime:
+        """One instant per unit of work: every row and event of a change carries the same time."""
+        return self._now
+
+    def record(self, event: Event) -> None:
+        self._new.append(event)
+        self._all.append(event)
+
+    def take_new_events(self) -> list[Event]:
+        new, self._new = self._new, []
+        return new
+
+    def _owner(self, declaration_id: str | None) -> str | None:
+        if declaration_id is None:
+            return None
+        if declaration_id not in self._owners:
+            self._owners[declaration_id] = self.conn.execute(
+                sa.select(t.declarations.c.owner_id).where(t.declarations.c.id == declaration_id)
+            ).scalar()
+        return self._owners[declaration_id]
+
+    def flush_events(self) -> list[dict[str, Any]]:
+        """Write every recorded event and its outbox rows, in the current transaction."""
+        if not self._all:
+            return []
+        rows = [
+            {"id": new_id("EVT"), "name": e.name, "declaration_id": e.declaration_id,
+             "enterprise_id": self._owner(e.declaration_id), "actor": e.actor,
+             "agency": e.agency, "reason": e.reason, "occurred_at": e.occurred_at,
+             "payload": e.data}
+            for e in self._all
+        ]
+        self.conn.execute(t.events.insert(), rows)
+        self.conn.execute(t.outbox.insert(), [
+            {"event_id": r["id"], "destination": d, "attempts": 0,
+             "available_at": self._now, "delivered_at": None, "last_error": None}
+            for r in rows for d in OUTBOX_DESTINATIONS
+        ])
+        self._all = []
+        return rows

@@ -1,0 +1,138 @@
+"""The group-commit writer: many requests, one transaction, one fsync.
+
+Write jobs queue up; a writer thread takes every job waiting (up to ``batch_max``), runs each
+in its own SAVEPOINT, commits once, and only then resolves each job's future. A job that fails
+is rolled back to its savepoint alone; a failed commit fails every job in the batch, and none of
+them was acknowledged. SQLite gets one writer thread (it has one writer anyway); PostgreSQL
+several, each with its own connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+import sqlalchemy as sa
+
+from eport.kernel.clock import Clock
+from eport.kernel.errors import EPortError, Unavailable
+
+from .catalogue_cache import CatalogueCache
+from .uow import SqlUnitOfWork
+
+log = logging.getLogger("eport.writer")
+
+Job = Callable[[SqlUnitOfWork], Any]
+_STOP = object()
+
+
+class GroupCommitWriter:
+    def __init__(self, engine: sa.Engine, clock: Clock, catalogue: CatalogueCache,
+                 *, threads: int = 1, batch_max: int = 256,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        self.engine, self.clock, self.catalogue = engine, clock, catalogue
+        self.batch_max = batch_max
+        self.on_commit = on_commit
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"eport-writer-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            for thread in self._threads:
+                thread.start()
+
+    def stop(self) -> None:
+        if not self._started:
+            return
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._started = False
+
+    def submit(self, job: Job) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._queue.put((job, future))
+        return future
+
+    def run(self, job: Job) -> Any:
+        """Run a job and wait for its commit (for the CLI and tests)."""
+        if not self._started:
+            return self.run_inline(job)
+        return self.submit(job).result()
+
+    def run_inline(self, job: Job) -> Any:
+        with self.engine.connect() as conn, conn.begin():
+            uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+            result = job(uow)
+            uow.flush_events()
+        if self.on_commit:
+            self.on_commit()
+        return result
+
+    def _take_batch(self) -> list[Any] | None:
+        first = self._queue.get()
+        if first is _STOP:
+            return None
+        batch = [first]
+        while len(batch) < self.batch_max:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                self._queue.put(_STOP)
+                break
+            batch.append(item)
+        return batch
+
+    def _run(self) -> None:
+        conn = self.engine.connect()
+        try:
+            while (batch := self._take_batch()) is not None:
+                conn = self._commit_batch(conn, batch)
+        finally:
+            conn.close()
+
+    def _commit_batch(self, conn: sa.Connection, batch: list[Any]) -> sa.Connection:
+        done: list[tuple[Future[Any], Any]] = []
+        try:
+            with conn.begin():
+                for job, future in batch:
+                    if not future.set_running_or_notify_cancel():
+                        continue
+                    savepoint = conn.begin_nested()
+                    try:
+                        uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+                        result = job(uow)
+                        uow.flush_events()
+                        savepoint.commit()
+                        done.append((future, result))
+                    except EPortError as exc:
+                        savepoint.rollback()
+                        future.set_exception(exc)
+                    except Exception as exc:  # noqa: BLE001 - one bad job must not sink the batch
+                        log.exception("write job failed")
+                        savepoint.rollback()
+                        future.set_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - the commit failed: nothing was acknowledged
+            log.exception("group commit failed; %d jobs not acknowledged", len(done))
+            for future, _ in done:
+                future.set_exception(Unavailable("The store could not commit; retry.",
+                                                 cause=str(exc)))
+            conn.close()
+            return self.engine.connect()
+        for future, result in done:
+            future.set_result(result)
+        if self.on_commit:
+            self.on_commit()
+        return conn

@@ -1,0 +1,1 @@
+"""The audit trail: every event, append-only, hash-chained so any edit is detectable."""

@@ -1,0 +1,104 @@
+"""The composition root: the only module that knows every part. Nothing happens at import."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from eport.adapters.db.catalogue_cache import CatalogueCache
+from eport.adapters.db.engine import create_engines, migrate
+from eport.adapters.db.writer import GroupCommitWriter
+from eport.adapters.dispatcher import Dispatcher
+from eport.config import Settings
+from eport.declarations import commands as dc
+from eport.declarations import handlers as dh
+from eport.identity import commands as ic
+from eport.identity import handlers as ih
+from eport.kernel.clock import Clock, utcnow
+from eport.kernel.messagebus import MessageBus
+from eport.kernel.messages import Command
+from eport.notifications import commands as nc
+from eport.notifications import handlers as nh
+from eport.routing import commands as rc
+from eport.routing import events as re
+from eport.routing import handlers as rh
+
+
+def build_bus() -> MessageBus:
+    bus = MessageBus()
+    for command, handler in [
+        (dc.LodgeDeclaration, dh.lodge), (dc.AmendDeclaration, dh.amend),
+        (dc.CancelDeclaration, dh.cancel), (dc.ReleaseDeclaration, dh.release),
+        (rc.DecideTask, rh.decide), (rc.PutCatalogueRule, rh.put_rule),
+        (rc.RetireCatalogueRule, rh.retire_rule), (rc.PutAgency, rh.put_agency),
+        (ic.RegisterEnterprise, ih.register_enterprise), (ic.CreateUser, ih.create_user),
+        (ic.IssueToken, ih.issue_token), (ic.RevokeToken, ih.revoke_token),
+        (nc.Subscribe, nh.subscribe), (nc.Unsubscribe, nh.unsubscribe),
+        (nc.RetryDelivery, nh.retry_delivery),
+    ]:
+        bus.register_command(command, handler)
+    bus.subscribe(re.TaskDecided, dh.on_task_decided)
+    return bus
+
+
+@dataclass
+class EPort:
+    """A running E-Port: engines, the writer, the bus and the dispatcher, wired together."""
+
+    settings: Settings
+    clock: Clock
+    write_engine: sa.Engine
+    read_engine: sa.Engine
+    catalogue: CatalogueCache
+    writer: GroupCommitWriter
+    bus: MessageBus
+    dispatcher: Dispatcher | None = None
+    _started: bool = field(default=False, repr=False)
+
+    def submit(self, command: Command) -> Future[Any]:
+        """Queue a command; the future resolves after its transaction has committed."""
+        return self.writer.submit(lambda uow: self.bus.handle(command, uow))
+
+    def run(self, command: Command) -> Any:
+        """Run a command and wait for its commit."""
+        return self.writer.run(lambda uow: self.bus.handle(command, uow))
+
+    def start(self) -> None:
+        if not self._started:
+            self.writer.start()
+            if self.dispatcher is not None:
+                self.dispatcher.start()
+            self._started = True
+
+    def stop(self) -> None:
+        if self._started:
+            if self.dispatcher is not None:
+                self.dispatcher.stop()
+            self.writer.stop()
+            self._started = False
+        self.write_engine.dispose()
+        self.read_engine.dispose()
+
+
+def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool = True) -> EPort:
+    if migrate_schema:
+        migrate(settings)
+    write_engine, read_engine = create_engines(settings)
+    catalogue = CatalogueCache(ttl=settings.token_cache_seconds)
+    writer = GroupCommitWriter(write_engine, clock, catalogue,
+                               threads=settings.writer_thread_count(),
+                               batch_max=settings.writer_batch_max)
+    app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus())
+    if settings.dispatcher_enabled:
+        app.dispatcher = Dispatcher(
+            writer, clock, interval=settings.dispatcher_interval_seconds,
+            max_attempts=settings.webhook_max_attempts,
+            backoff_base=timedelta(seconds=settings.webhook_backoff_seconds),
+            timeout=settings.webhook_timeout_seconds,
+        )
+        writer.on_commit = app.dispatcher.notify
+    return app

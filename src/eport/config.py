@@ -1,0 +1,59 @@
+"""One typed Settings for all of E-Port, read from ``EPORT_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Validated at start-up. SQLite in ``data_dir`` unless ``database_url`` names another store.
+
+    ``EPORT_DATABASE_URL=postgresql+psycopg://user@host/db`` switches to PostgreSQL with no
+    other change.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="EPORT_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("./eport-data")
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    writer_threads: int | None = Field(default=None, ge=1, le=64)
+    writer_batch_max: int = Field(default=256, ge=1)
+    token_cache_seconds: float = Field(default=5.0, ge=0)
+
+    dispatcher_interval_seconds: float = Field(default=0.2, gt=0)
+    dispatcher_enabled: bool = True
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=5.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    benchmark_endpoints: bool = False  # exposes the bare baseline endpoint `eport bench` uses
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> Settings:
+        if self.environment == "production" and self.benchmark_endpoints:
+            raise ValueError("benchmark endpoints are not for production")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'eport.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    def writer_thread_count(self) -> int:
+        if self.writer_threads is not None:
+            return 1 if self.is_sqlite else self.writer_threads
+        return 1 if self.is_sqlite else 4

@@ -1,0 +1,1 @@
+"""The unified data model: canonical documents and the code lists they are checked against."""

@@ -1,0 +1,221 @@
+"""The goods declaration (import and export), aligned with the WCO Data Model.
+
+JSON names are camelCase after WCO DM classes and attributes; ``docs/data-model.md`` maps each
+to its WCO DM name and element ID. Every code-list check raises a stable error code, so a client
+can act on ``hs_code.unknown`` without parsing English.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from eport.datamodel import codelists, identifiers
+
+
+def _check(ok: bool, code: str, message: str) -> None:
+    if not ok:
+        raise PydanticCustomError(code, message)
+
+
+def _hs(value: str) -> str:
+    _check(value.isdigit() and len(value) in (6, 8, 10), "hs_code.format",
+           "An HS code has 6, 8 or 10 digits.")
+    _check(codelists.is_hs_code(value), "hs_code.unknown",
+           f"{value[:6]} is not an HS 2022 subheading.")
+    return value
+
+
+def _country(value: str) -> str:
+    _check(codelists.is_country(value), "country.unknown",
+           f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+    return value
+
+
+def _currency(value: str) -> str:
+    _check(codelists.is_currency(value), "currency.unknown",
+           f"{value!r} is not an ISO 4217 currency code.")
+    return value
+
+
+def _unit(value: str) -> str:
+    _check(value in codelists.UNITS, "unit.unknown",
+           f"{value!r} is not a UN/ECE Rec 20 unit E-Port accepts.")
+    return value
+
+
+def _transport_mode(value: str) -> str:
+    _check(value in codelists.TRANSPORT_MODES, "transport_mode.unknown",
+           f"{value!r} is not a UN/ECE Rec 19 transport mode (0-9).")
+    return value
+
+
+def _incoterm(value: str) -> str:
+    _check(value in codelists.INCOTERMS_2020, "incoterm.unknown",
+           f"{value!r} is not an Incoterms 2020 rule.")
+    return value
+
+
+def _locode(value: str) -> str:
+    _check(codelists.is_locode(value), "locode.invalid",
+           f"{value!r} is not a UN/LOCODE (country + 3 characters).")
+    return value
+
+
+def _container(value: str) -> str:
+    _check(codelists.is_container_number(value), "container.check_digit",
+           f"{value!r} is not an ISO 6346 container number (owner, serial, check digit).")
+    return value
+
+
+def _document_type(value: str) -> str:
+    _check(value in codelists.DOCUMENT_TYPES, "document_type.unknown",
+           f"{value!r} is not a UN/EDIFACT 1001 document type E-Port accepts.")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=70)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
+HsCode = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_hs)]
+Country = Annotated[Code, AfterValidator(_country)]
+Currency = Annotated[Code, AfterValidator(_currency)]
+Unit = Annotated[Code, AfterValidator(_unit)]
+TransportMode = Annotated[str, AfterValidator(_transport_mode)]
+Incoterm = Annotated[Code, AfterValidator(_incoterm)]
+Locode = Annotated[Code, AfterValidator(_locode)]
+ContainerNumber = Annotated[Code, AfterValidator(_container)]
+DocumentType = Annotated[str, AfterValidator(_document_type)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4, allow_inf_nan=False)]
+Quantity = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6, allow_inf_nan=False)]
+Mass = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6, allow_inf_nan=False)]
+OfficeCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4,8}$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        str_max_length=512,
+    )
+
+
+class Identifier(Model):
+    """An enterprise identifier under a scheme (WCO DM: Party/Identification)."""
+
+    scheme: ShortText
+    value: ShortText
+
+    @field_validator("scheme")
+    @classmethod
+    def _scheme(cls, scheme: str) -> str:
+        _check(identifiers.is_known_scheme(scheme), "identifier.scheme_unknown",
+               f"{scheme!r} is not a known identifier scheme "
+               f"({', '.join(identifiers.schemes())}).")
+        return scheme
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, value: str, info: ValidationInfo) -> str:
+        scheme = info.data.get("scheme")
+        if scheme is not None:
+            _check(identifiers.is_valid_identifier(scheme, value), "identifier.invalid",
+                   f"{value!r} is not a valid {scheme} identifier (check digit or format).")
+        return value
+
+
+class Party(Model):
+    """Declarant, importer, exporter or representative (WCO DM: Party classes)."""
+
+    name: ShortText
+    identifier: Identifier
+    address: Text | None = None
+    country: Country | None = None
+
+
+class DocumentReference(Model):
+    """A supporting document (WCO DM: AdditionalDocument)."""
+
+    type: DocumentType
+    reference: ShortText
+    issued_on: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    issuer: ShortText | None = None
+
+
+class TransportMeans(Model):
+    """Border transport means (WCO DM: BorderTransportMeans)."""
+
+    mode: TransportMode
+    identifier: ShortText | None = None
+    name: ShortText | None = None
+    nationality: Country | None = None
+
+
+class TransportDocument(Model):
+    """The bill of lading or waybill the goods travel under (WCO DM: TransportContractDocument)."""
+
+    type: Literal["705", "740", "720", "730"] = "705"
+    reference: ShortText
+
+
+class GoodsItem(Model):
+    """One goods item (WCO DM: GovernmentAgencyGoodsItem)."""
+
+    sequence: int = Field(ge=1, le=999)
+    hs_code: HsCode
+    description: Text
+    origin_country: Country
+    quantity: Quantity
+    unit: Unit
+    net_mass: Mass
+    gross_mass: Mass
+    value: Amount
+    procedure_code: str = Field(pattern=r"^[0-9]{4}$")
+    preference_code: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+    documents: tuple[DocumentReference, ...] = Field(default=(), max_length=50)
+
+
+class Declaration(Model):
+    """A goods declaration for import (IM) or export (EX) (WCO DM: Declaration)."""
+
+    declaration_type: Literal["IM", "EX"]
+    trader_reference: ShortText
+    declarant: Party
+    importer: Party | None = None
+    exporter: Party | None = None
+    representative: Party | None = None
+    customs_office: OfficeCode
+    transport: TransportMeans
+    place_of_loading: Locode
+    place_of_unloading: Locode
+    country_of_dispatch: Country
+    country_of_destination: Country
+    currency: Currency
+    incoterm: Incoterm
+    invoice_amount: Amount
+    freight: Amount = Decimal(0)
+    insurance: Amount = Decimal(0)
+    transport_document: TransportDocument | None = None
+    containers: tuple[ContainerNumber, ...] = Field(default=(), max_length=200)
+    goods_items: tuple[GoodsItem, ...] = Field(min_length=1, max_length=999)
+    documents: tuple[DocumentReference, ...] = Field(default=(), max_length=100)
+
+    def all_document_types(self) -> set[str]:
+        types = {d.type for d in self.documents}
+        for item in self.goods_items:
+            types.update(d.type for d in item.documents)
+        return types

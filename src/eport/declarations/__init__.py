@@ -1,0 +1,1 @@
+"""Declarations: lodge, amend, cancel, release; the lifecycle and the combined status."""

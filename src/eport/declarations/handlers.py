@@ -1,0 +1,312 @@
+"""Handlers of the declarations context: lodge, amend, cancel, release, combine status."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from eport.datamodel.declaration import Declaration as Document
+from eport.datamodel.validation import validate_document
+from eport.declarations import commands, errors, events
+from eport.declarations.model import (
+    AMENDABLE,
+    CANCELLABLE,
+    DeclarationRecord,
+    Receipt,
+    Revision,
+    Status,
+    combine,
+    field_diff,
+)
+from eport.declarations.ports import DeclarationsUnitOfWork, StoredResponse
+from eport.kernel.clock import isoformat
+from eport.kernel.errors import (
+    ErrorList,
+    FieldError,
+    IdempotencyConflict,
+    ValidationFailed,
+)
+from eport.kernel.ids import new_id
+from eport.routing.events import TaskDecided
+from eport.routing.model import (
+    OPEN_TASK_STATES,
+    Routing,
+    Task,
+    TaskState,
+    plan_reroute,
+)
+
+RELEASE_AGENCY = "customs"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a write returns to its caller: the status code and body, and whether it is a replay."""
+
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def request_fingerprint(kind: str, target: str, raw: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{kind}\n{target}\n".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _replay(uow: DeclarationsUnitOfWork, scope: str, key: str, fingerprint: str) -> Outcome | None:
+    stored = uow.idempotency.get(scope, key)
+    if stored is None:
+        return None
+    if stored.request_sha256 != fingerprint:
+        raise IdempotencyConflict(
+            "This Idempotency-Key was used with a different request.", key=key
+        )
+    return Outcome(stored.status_code, stored.body, replayed=True)
+
+
+def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") -> Routing:
+    today = uow.now().date()
+    routing = uow.catalogue.in_force(today).route(document, today)
+    agencies = uow.catalogue.agencies()
+    routing.hits = [
+        h for h in routing.hits
+        if any(a in agencies and agencies[a].active for a in h.rule.agencies)
+    ]
+    if routing.missing:
+        from eport.datamodel.codelists import DOCUMENT_TYPES
+
+        raise ValidationFailed([
+            FieldError(
+                f"{prefix}/goodsItems/{m.item_index}/documents",
+                "document.required",
+                f"Rule {m.rule} requires a {DOCUMENT_TYPES.get(m.document_type, m.document_type)} "
+                f"(type {m.document_type}) for goods item "
+                f"{document.goods_items[m.item_index].sequence}"
+                + (f": {m.description}" if m.description else "."),
+                rule=m.rule,
+            )
+            for m in routing.missing
+        ])
+    return routing
+
+
+def _receipt(raw: bytes, received_at: Any) -> Receipt:
+    return Receipt(received_at, hashlib.sha256(raw).hexdigest(), len(raw))
+
+
+def _receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {"receivedAt": isoformat(receipt.received_at), "sha256": receipt.sha256,
+            "size": receipt.size}
+
+
+def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcome:
+    fingerprint = request_fingerprint("lodge", "", cmd.raw)
+    replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
+    if replay is not None:
+        return replay
+    routing = _route(uow, cmd.document)
+    now = uow.now()
+    declaration_id = new_id("DEC")
+    receipt = _receipt(cmd.raw, cmd.received_at)
+    doc = cmd.document
+    record = DeclarationRecord(
+        id=declaration_id, owner=cmd.enterprise, created_by=cmd.actor,
+        declaration_type=doc.declaration_type, trader_reference=doc.trader_reference,
+        status=Status.LODGED, revision=1, lodged_at=now, updated_at=now, document=doc,
+    )
+    revision = Revision(
+        declaration_id, 1, doc.model_dump(mode="json", by_alias=True, exclude_none=True),
+        cmd.raw, cmd.content_type, receipt, cmd.actor,
+    )
+    uow.declarations.add(record, revision)
+    agencies = routing.agencies()
+    tasks = [
+        Task(new_id("TSK"), declaration_id, agency, TaskState.PENDING, 1, tuple(rules))
+        for agency, rules in agencies.items()
+    ]
+    uow.tasks.add_many(tasks)
+    uow.record(events.DeclarationLodged(
+        declaration_id=declaration_id, actor=cmd.actor, occurred_at=now,
+        data={"revision": 1, "status": Status.LODGED.value, "receipt": _receipt_json(receipt),
+              "tasks": {t.agency: {"id": t.id, "rules": list(t.rules)} for t in tasks}},
+    ))
+    body = {
+        "id": declaration_id,
+        "status": Status.LODGED.value,
+        "revision": 1,
+        "receipt": _receipt_json(receipt),
+        "agencies": {t.agency: {"task": t.id, "rules": list(t.rules)} for t in tasks},
+    }
+    uow.idempotency.put(cmd.actor, cmd.idempotency_key, StoredResponse(fingerprint, 201, body))
+    return Outcome(201, body)
+
+
+def _load_own(uow: DeclarationsUnitOfWork, declaration_id: str, enterprise: str
+              ) -> DeclarationRecord:
+    record = uow.declarations.get(declaration_id, for_update=True)
+    if record is None or record.owner != enterprise:
+        raise errors.DeclarationNotFound("No such declaration.", id=declaration_id)
+    return record
+
+
+def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcome:
+    fingerprint = request_fingerprint("amend", cmd.declaration_id, cmd.raw)
+    replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
+    if replay is not None:
+        return replay
+    record = _load_own(uow, cmd.declaration_id, cmd.enterprise)
+    if record.status not in AMENDABLE:
+        raise errors.NotAmendable(
+            f"A declaration that is {record.status.value} cannot be amended.",
+            status=record.status.value,
+        )
+    problems = ErrorList()
+    if not cmd.reason.strip():
+        problems.add("/reason", "required", "An amendment gives its reason.")
+    try:
+        new_doc = validate_document(cmd.changes)
+    except ValidationFailed as exc:
+        for e in exc.errors:
+            problems.add("/declaration" + e.pointer, e.code, e.message, e.rule)
+        problems.raise_if_any()
+        raise
+    if new_doc.declaration_type != record.declaration_type:
+        problems.add("/declaration/declarationType", "amendment.type_change",
+                     "An amendment cannot change the declaration type; cancel and lodge anew.")
+    problems.raise_if_any()
+    old_json = uow.declarations.document_json(record.id, record.revision)
+    new_json = new_doc.model_dump(mode="json", by_alias=True, exclude_none=True)
+    diff = field_diff(old_json, new_json)
+    if not diff:
+        raise ValidationFailed([FieldError("/declaration", "amendment.no_change",
+                                           "The amendment changes nothing.")])
+    new_routing = _route(uow, new_doc, prefix="/declaration")
+    old_routing = uow.catalogue.in_force(record.lodged_at.date()).route(
+        record.document, record.lodged_at.date()
+    )
+    tasks = uow.tasks.for_declaration(record.id)
+    plan = plan_reroute(tasks, old_routing, new_routing, [d["pointer"] for d in diff],
+                        uow.catalogue.agencies())
+    now = uow.now()
+    new_revision = record.revision + 1
+    by_agency = {t.agency: t for t in tasks}
+    new_rules = new_routing.agencies()
+    for task in tasks:
+        if task.agency in plan.reopen:
+            task.state, task.decision, task.reason, task.decided_by = (
+                TaskState.PENDING, None, None, None)
+        elif task.agency in plan.withdraw:
+            task.state = TaskState.WITHDRAWN
+        if task.state not in (TaskState.WITHDRAWN, TaskState.CANCELLED):
+            task.revision = new_revision
+            task.rules = tuple(new_rules.get(task.agency, task.rules))
+        uow.tasks.save(task)
+    added = []
+    for agency, rules in plan.add.items():
+        if agency in by_agency:  # withdrawn earlier, required again
+            task = by_agency[agency]
+            task.state, task.decision, task.reason, task.decided_by = (
+                TaskState.PENDING, None, None, None)
+            task.revision, task.rules = new_revision, rules
+            uow.tasks.save(task)
+        else:
+            task = Task(new_id("TSK"), record.id, agency, TaskState.PENDING, new_revision, rules)
+            uow.tasks.add_many([task])
+        added.append(task)
+    receipt = _receipt(cmd.raw, cmd.received_at)
+    uow.declarations.add_revision(Revision(
+        record.id, new_revision, new_json, cmd.raw, cmd.content_type, receipt, cmd.actor,
+        cmd.reason, tuple(diff),
+    ))
+    previous = record.status
+    live_states = [t.state for t in uow.tasks.for_declaration(record.id)]
+    record.status = combine(Status.AMENDED, live_states, decided=False)
+    record.revision, record.document, record.updated_at = new_revision, new_doc, now
+    record.trader_reference = new_doc.trader_reference
+    uow.declarations.save(record)
+    uow.record(events.DeclarationAmended(
+        declaration_id=record.id, actor=cmd.actor, occurred_at=now, reason=cmd.reason,
+        data={"revision": new_revision, "diff": diff, "receipt": _receipt_json(receipt),
+              "reopened": list(plan.reopen), "added": sorted(plan.add),
+              "withdrawn": list(plan.withdraw), "unaffected": list(plan.unaffected)},
+    ))
+    _status_changed(uow, record, previous, cmd.actor, cmd.reason)
+    body = {
+        "id": record.id, "status": record.status.value, "revision": new_revision,
+        "receipt": _receipt_json(receipt), "diff": diff,
+        "rerouted": {"reopened": list(plan.reopen), "added": sorted(plan.add),
+                     "withdrawn": list(plan.withdraw), "unaffected": list(plan.unaffected)},
+    }
+    uow.idempotency.put(cmd.actor, cmd.idempotency_key, StoredResponse(fingerprint, 201, body))
+    return Outcome(201, body)
+
+
+def _status_changed(uow: DeclarationsUnitOfWork, record: DeclarationRecord, previous: Status,
+                    actor: str, reason: str | None, agency: str | None = None) -> None:
+    if record.status is previous:
+        return
+    uow.record(events.DeclarationStatusChanged(
+        declaration_id=record.id, actor=actor, agency=agency, occurred_at=uow.now(),
+        reason=reason, data={"from": previous.value, "to": record.status.value,
+                             "revision": record.revision},
+    ))
+
+
+def cancel(cmd: commands.CancelDeclaration, uow: DeclarationsUnitOfWork) -> dict[str, Any]:
+    record = _load_own(uow, cmd.declaration_id, cmd.enterprise)
+    if not cmd.reason.strip():
+        raise ValidationFailed([FieldError("/reason", "required", "A cancellation gives its reason.")])
+    if record.status not in CANCELLABLE:
+        raise errors.NotCancellable(
+            f"A declaration that is {record.status.value} cannot be cancelled.",
+            status=record.status.value,
+        )
+    for task in uow.tasks.for_declaration(record.id):
+        if task.state in OPEN_TASK_STATES or task.state is TaskState.ACCEPTED:
+            task.state = TaskState.CANCELLED
+            uow.tasks.save(task)
+    previous, record.status, record.updated_at = record.status, Status.CANCELLED, uow.now()
+    uow.declarations.save(record)
+    uow.record(events.DeclarationCancelled(
+        declaration_id=record.id, actor=cmd.actor, occurred_at=uow.now(), reason=cmd.reason,
+    ))
+    _status_changed(uow, record, previous, cmd.actor, cmd.reason)
+    return {"id": record.id, "status": record.status.value, "revision": record.revision}
+
+
+def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> dict[str, Any]:
+    record = uow.declarations.get(cmd.declaration_id, for_update=True)
+    tasks = uow.tasks.for_declaration(cmd.declaration_id) if record else []
+    if record is None or cmd.agency not in {t.agency for t in tasks}:
+        raise errors.DeclarationNotFound("No such declaration.", id=cmd.declaration_id)
+    if cmd.agency != RELEASE_AGENCY or record.status is not Status.CLEARED:
+        raise errors.NotReleasable(
+            f"Only {RELEASE_AGENCY} releases, and only a cleared declaration "
+            f"(this one is {record.status.value}).", status=record.status.value,
+        )
+    previous, record.status, record.updated_at = record.status, Status.RELEASED, uow.now()
+    uow.declarations.save(record)
+    uow.record(events.DeclarationReleased(
+        declaration_id=record.id, actor=cmd.actor, agency=cmd.agency, occurred_at=uow.now(),
+        reason=cmd.reason, data={"revision": record.revision},
+    ))
+    _status_changed(uow, record, previous, cmd.actor, cmd.reason, cmd.agency)
+    return {"id": record.id, "status": record.status.value, "revision": record.revision}
+
+
+def on_task_decided(event: TaskDecided, uow: DeclarationsUnitOfWork) -> None:
+    """Combine every agency's decision into the declaration's one status."""
+    assert event.declaration_id is not None
+    record = uow.declarations.get(event.declaration_id, for_update=True)
+    if record is None:
+        return
+    states = [t.state for t in uow.tasks.for_declaration(record.id)]
+    previous = record.status
+    record.status = combine(previous, states, decided=True)
+    if record.status is not previous:
+        record.updated_at = uow.now()
+        uow.declarations.save(record)
+        _status_changed(uow, record, previous, event.actor, event.reason, event.agency)

@@ -1,0 +1,44 @@
+"""What the declarations context needs from the outside world."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eport.declarations.model import DeclarationRecord, Revision
+from eport.kernel.unit_of_work import UnitOfWork
+from eport.routing.ports import CatalogueReader, TaskRepository
+
+
+class DeclarationRepository(Protocol):
+    def add(self, record: DeclarationRecord, revision: Revision) -> None: ...
+
+    def get(self, declaration_id: str, *, for_update: bool = False) -> DeclarationRecord | None: ...
+
+    def save(self, record: DeclarationRecord) -> None:
+        """Persist status, revision and document; raises Conflict if changed meanwhile."""
+        ...
+
+    def add_revision(self, revision: Revision) -> None: ...
+
+    def document_json(self, declaration_id: str, revision: int) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    request_sha256: str
+    status_code: int
+    body: dict[str, Any]
+
+
+class IdempotencyStore(Protocol):
+    def get(self, scope: str, key: str) -> StoredResponse | None: ...
+
+    def put(self, scope: str, key: str, response: StoredResponse) -> None: ...
+
+
+class DeclarationsUnitOfWork(UnitOfWork, Protocol):
+    declarations: DeclarationRepository
+    tasks: TaskRepository
+    catalogue: CatalogueReader
+    idempotency: IdempotencyStore

@@ -1,0 +1,93 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from litestar import Litestar, Request, Response, get, post
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from eport import __version__
+from eport.adapters.db import tables as t
+from eport.bootstrap import EPort
+
+from .admin import AdminController, MeController
+from .auth import TokenAuthenticator
+from .catalogue import AgencyController, CatalogueController
+from .declarations import DeclarationController
+from .errors import HANDLERS
+from .tasks import TaskController
+from .webhooks import WebhookController
+
+
+@get("/healthz", include_in_schema=False, sync_to_thread=False)
+def healthz() -> dict[str, str]:
+    """Liveness for probes: no authentication, no database."""
+    return {"status": "ok", "version": __version__}
+
+
+@post("/bench/baseline", include_in_schema=False, status_code=201)
+async def bench_baseline(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The bare baseline `eport bench` compares against: parse the body, insert it, commit."""
+    raw = await request.body()
+    orjson.loads(raw)
+    eport: EPort = request.app.state.eport
+
+    def insert(uow: Any) -> int:
+        result = uow.conn.execute(t.bench_baseline.insert(),
+                                  {"body": raw, "received_at": datetime.now(UTC)})
+        return int(result.inserted_primary_key[0])
+
+    import asyncio
+
+    row_id = await asyncio.wrap_future(eport.writer.submit(insert))
+    return Response({"id": row_id}, status_code=201)
+
+
+def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
+    """Build the API for a bootstrapped E-Port. The app starts and stops its writer."""
+    authenticator = TokenAuthenticator(eport)
+
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        if manage_lifecycle:
+            eport.start()
+        try:
+            yield
+        finally:
+            if manage_lifecycle:
+                eport.stop()
+
+    handlers: list[Any] = [
+        healthz, DeclarationController, TaskController, CatalogueController, AgencyController,
+        AdminController, MeController, WebhookController,
+    ]
+    if eport.settings.benchmark_endpoints:
+        handlers.append(bench_baseline)
+    app = Litestar(
+        route_handlers=handlers,
+        dependencies={"principal": Provide(authenticator.__call__)},
+        exception_handlers=HANDLERS,
+        request_max_body_size=eport.settings.max_body_bytes,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="E-Port API", version=__version__, path="/api/docs",
+            description="Lodge once, for every border agency. Errors are RFC 9457 "
+                        "problem+json with a JSON pointer per bad field.",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+            components=Components(security_schemes={"bearer": SecurityScheme(
+                type="http", scheme="bearer", description="API token from `eport token USER`")}),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )
+    app.state.eport = eport
+    app.state.authenticator = authenticator
+    return app

@@ -1,0 +1,181 @@
+"""Declarations: lodge, list, read, history, amend, cancel, release."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import HTTPException
+from litestar.params import Parameter
+from pydantic import Field
+
+from eport.adapters.db import views
+from eport.datamodel.declaration import Model
+from eport.datamodel.validation import parse_declaration
+from eport.declarations import commands as dc
+from eport.declarations.handlers import Outcome
+from eport.identity import policy
+from eport.identity.model import Principal
+from eport.kernel.errors import FieldError, ValidationFailed
+
+from .common import eport_of, execute, is_json, json_body, parse_time, read
+
+MAX_KEY = 255
+
+
+def _idempotency_key(request: Request[Any, Any, Any]) -> str:
+    key = request.headers.get("idempotency-key", "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise ValidationFailed([FieldError(
+            "", "idempotency_key.required",
+            f"Send an Idempotency-Key header (1-{MAX_KEY} characters) with every create.")])
+    return key
+
+
+def _created(outcome: Outcome) -> Response[Any]:
+    headers = {"Location": f"/api/v1/declarations/{outcome.body['id']}"}
+    if outcome.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(outcome.body, status_code=outcome.status_code, headers=headers)
+
+
+class AmendmentBody(Model):
+    reason: str = Field(min_length=1, max_length=2000)
+    declaration: dict[str, Any]
+
+
+class ReasonBody(Model):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class OptionalReasonBody(Model):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class DeclarationController(Controller):
+    path = "/api/v1/declarations"
+    tags = ["declarations"]
+
+    @post("/", status_code=201, summary="Lodge a declaration")
+    async def lodge(self, request: Request[Any, Any, Any], principal: Principal) -> Response[Any]:
+        """Lodge a goods declaration (JSON, see docs/data-model.md) once, for every agency.
+
+        Needs `Idempotency-Key`. Answers 201 with the id, status and a receipt (UTC time and
+        the SHA-256 of the exact bytes received), or 422 problem+json listing every bad field.
+        """
+        enterprise = policy.require_lodger(principal, policy.Action.LODGE)
+        if not is_json(request):
+            raise HTTPException(status_code=415, detail="Send Content-Type: application/json.")
+        key = _idempotency_key(request)
+        raw = await request.body()
+        eport = eport_of(request)
+        received_at = eport.clock()
+        document = parse_declaration(raw)
+        outcome: Outcome = await execute(eport, dc.LodgeDeclaration(
+            actor=principal.user_id, enterprise=enterprise, idempotency_key=key,
+            document=document, raw=raw, content_type="application/json",
+            received_at=received_at,
+        ))
+        return _created(outcome)
+
+    @get("/", summary="List your declarations")
+    async def list(
+        self, request: Request[Any, Any, Any], principal: Principal,
+        status: str | None = None,
+        lodged_from: Annotated[str | None, Parameter(query="from")] = None,
+        lodged_to: Annotated[str | None, Parameter(query="to")] = None,
+        cursor: str | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+    ) -> dict[str, Any]:
+        """Newest first. Traders see their enterprise's; officers those routed to their agency."""
+        after = views.decode_cursor(cursor) if cursor else None
+        if cursor and after is None:
+            raise ValidationFailed([FieldError("/cursor", "cursor.invalid", "Bad cursor.")])
+        start, end = parse_time(lodged_from, "/from"), parse_time(lodged_to, "/to")
+        owner, agency = principal.enterprise, principal.agency
+        if owner is None and agency is None:
+            return {"items": [], "nextCursor": None}
+        return await read(eport_of(request), lambda c: views.list_declarations(
+            c, owner=owner, agency=None if owner else agency, status=status,
+            lodged_from=start, lodged_to=end, after=after, limit=limit))
+
+    async def _visible(self, request: Request[Any, Any, Any], principal: Principal,
+                       declaration_id: str) -> Any:
+        def query(conn: Any) -> tuple[Any, list[str]]:
+            header = views.declaration_header(conn, declaration_id)
+            return header, views.task_agencies(conn, declaration_id) if header else []
+
+        header, agencies = await read(eport_of(request), query)
+        policy.can_read_declaration(principal, header["owner_id"] if header else "",
+                                    agencies, declaration_id)
+        return header
+
+    @get("/{declaration_id:str}", summary="One declaration with every agency's task")
+    async def detail(self, request: Request[Any, Any, Any], principal: Principal,
+                     declaration_id: str) -> dict[str, Any]:
+        header = await self._visible(request, principal, declaration_id)
+        return await read(eport_of(request), lambda c: views.declaration_detail(c, header))
+
+    @get("/{declaration_id:str}/history", summary="Every event, oldest first")
+    async def history(self, request: Request[Any, Any, Any], principal: Principal,
+                      declaration_id: str) -> dict[str, Any]:
+        await self._visible(request, principal, declaration_id)
+        events = await read(eport_of(request), lambda c: views.history(c, declaration_id))
+        return {"id": declaration_id, "events": events}
+
+    @get("/{declaration_id:str}/revisions", summary="Revisions with their field-level diffs")
+    async def revisions(self, request: Request[Any, Any, Any], principal: Principal,
+                        declaration_id: str) -> dict[str, Any]:
+        await self._visible(request, principal, declaration_id)
+        revs = await read(eport_of(request), lambda c: views.revisions(c, declaration_id))
+        return {"id": declaration_id, "revisions": revs}
+
+    @get("/{declaration_id:str}/revisions/{revision:int}/original",
+         summary="The exact bytes received for a revision", media_type="application/json")
+    async def original(self, request: Request[Any, Any, Any], principal: Principal,
+                       declaration_id: str, revision: int) -> Response[bytes]:
+        await self._visible(request, principal, declaration_id)
+        found = await read(eport_of(request),
+                           lambda c: views.raw_document(c, declaration_id, revision))
+        if found is None:
+            raise HTTPException(status_code=404, detail="No such revision.")
+        return Response(found[0], media_type=found[1])
+
+    @post("/{declaration_id:str}/amendments", status_code=201, summary="Amend a declaration")
+    async def amend(self, request: Request[Any, Any, Any], principal: Principal,
+                    declaration_id: str) -> Response[Any]:
+        """Body: `{"reason": "...", "declaration": {the whole amended declaration}}`.
+
+        Makes a new revision with a field-level diff, re-routing only the agencies concerned.
+        """
+        enterprise = policy.require_lodger(principal, policy.Action.AMEND)
+        key = _idempotency_key(request)
+        eport = eport_of(request)
+        received_at = eport.clock()
+        body, raw = await json_body(request, AmendmentBody)
+        outcome: Outcome = await execute(eport, dc.AmendDeclaration(
+            actor=principal.user_id, enterprise=enterprise, declaration_id=declaration_id,
+            idempotency_key=key, changes=body.declaration, reason=body.reason, raw=raw,
+            content_type="application/json", received_at=received_at,
+        ))
+        return _created(outcome)
+
+    @post("/{declaration_id:str}/cancel", status_code=200, summary="Cancel before release")
+    async def cancel(self, request: Request[Any, Any, Any], principal: Principal,
+                     declaration_id: str) -> dict[str, Any]:
+        enterprise = policy.require_lodger(principal, policy.Action.CANCEL)
+        body, _ = await json_body(request, ReasonBody)
+        result: dict[str, Any] = await execute(eport_of(request), dc.CancelDeclaration(
+            actor=principal.user_id, enterprise=enterprise, declaration_id=declaration_id,
+            reason=body.reason))
+        return result
+
+    @post("/{declaration_id:str}/release", status_code=200, summary="Release (customs)")
+    async def release(self, request: Request[Any, Any, Any], principal: Principal,
+                      declaration_id: str) -> dict[str, Any]:
+        agency = policy.require_officer(principal, policy.Action.RELEASE)
+        body, _ = await json_body(request, OptionalReasonBody, allow_empty=True)
+        result: dict[str, Any] = await execute(eport_of(request), dc.ReleaseDeclaration(
+            actor=principal.user_id, agency=agency, declaration_id=declaration_id,
+            reason=body.reason))
+        return result

@@ -1,0 +1,123 @@
+"""The `eport` command: serve, token, demo, bench, audit."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from eport.config import Settings
+
+app = typer.Typer(help="E-Port: a National Single Window for international trade.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+
+
+def _settings(data_dir: Path | None = None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option(help="Seed the demo country (once).")] = False,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite).")] = None,
+) -> None:
+    """Migrate the database and serve the API (docs at /api/docs, probe at /healthz)."""
+    import uvicorn
+
+    from eport.bootstrap import bootstrap
+    from eport.entrypoints.api.app import create_app
+    from eport.entrypoints.seed import seed_demo
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("eport.access").setLevel(logging.WARNING)
+    settings = _settings(data_dir)
+    eport = bootstrap(settings)
+    if demo and seed_demo(eport):
+        console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
+    where = settings.sqlalchemy_url.split("@")[-1]
+    h, p = host or settings.host, port or settings.port
+    console.print(f"E-Port on http://{h}:{p}  (API docs: http://{h}:{p}/api/docs; store: {where})")
+    uvicorn.run(create_app(eport), host=h, port=p, log_level="warning", access_log=False)
+
+
+@app.command()
+def token(
+    user: Annotated[str, typer.Argument(help="The user's e-mail, e.g. trader@demo.")],
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite).")] = None,
+) -> None:
+    """Print a new bearer token for USER."""
+    from eport.bootstrap import bootstrap
+    from eport.entrypoints.seed import issue_token
+
+    eport = bootstrap(_settings(data_dir))
+    try:
+        print(issue_token(eport, user))
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/] (run `eport serve --demo` once to create the demo users)")
+        raise typer.Exit(1) from None
+    finally:
+        eport.stop()
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Run an import and an export end to end through the HTTP API, on a fresh data dir."""
+    from eport.entrypoints.demo import run_demo
+
+    summary = run_demo(console=None if as_json else console)
+    if as_json:
+        print(json.dumps(summary, indent=2))
+    if not summary["ok"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def bench(
+    declarations: Annotated[int, typer.Option("-n", help="Declarations to lodge.")] = 3000,
+    clients: Annotated[int, typer.Option("-c", help="Concurrent clients.")] = 32,
+    postgres: Annotated[str | None, typer.Option(
+        help="Also run against this PostgreSQL URL (postgresql+psycopg://...).",
+        envvar="EPORT_BENCH_POSTGRES_URL")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Lodge N varied declarations through the real HTTP stack; compare with a bare endpoint."""
+    from eport.entrypoints.bench import run_bench
+
+    results = run_bench(declarations, clients, postgres, console=None if as_json else console)
+    if as_json:
+        print(json.dumps(results, indent=2))
+
+
+@app.command("audit-verify")
+def audit_verify(
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite).")] = None,
+) -> None:
+    """Verify the audit trail's hash chain; exit 1 if any entry was altered."""
+    from eport.adapters import audit_store
+    from eport.bootstrap import bootstrap
+
+    eport = bootstrap(_settings(data_dir))
+    try:
+        with eport.read_engine.connect() as conn:
+            report = audit_store.verify(conn)
+    finally:
+        eport.stop()
+    if report.ok:
+        console.print(f"[green]audit chain intact[/]: {report.checked} entries")
+    else:
+        console.print(f"[red]audit chain broken at entry {report.first_bad_seq}[/]: "
+                      f"{report.problem} ({report.checked} entries good before it)")
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Identity: enterprises, agencies' officers, users, roles, API tokens and the access policy."""

@@ -1,0 +1,37 @@
+"""Commands of the identity context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from eport.identity.model import Role
+from eport.kernel.messages import Command
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterEnterprise(Command):
+    scheme: str
+    identifier: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateUser(Command):
+    email: str
+    name: str
+    roles: frozenset[Role]
+    enterprise: str | None
+    agency: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueToken(Command):
+    user_id: str
+    label: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeToken(Command):
+    token_id: str

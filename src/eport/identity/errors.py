@@ -1,0 +1,17 @@
+"""Errors of the identity context."""
+
+from __future__ import annotations
+
+from eport.kernel.errors import Conflict, NotFound
+
+
+class UserNotFound(NotFound):
+    code = "user.not_found"
+
+
+class EnterpriseNotFound(NotFound):
+    code = "enterprise.not_found"
+
+
+class AlreadyExists(Conflict):
+    code = "identity.already_exists"

@@ -1,0 +1,28 @@
+"""Events of the identity context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from eport.kernel.messages import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnterpriseRegistered(Event):
+    name: ClassVar[str] = "enterprise.registered"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserCreated(Event):
+    name: ClassVar[str] = "user.created"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenIssued(Event):
+    name: ClassVar[str] = "token.issued"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenRevoked(Event):
+    name: ClassVar[str] = "token.revoked"

@@ -1,0 +1,90 @@
+"""Handlers of the identity context."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from eport.datamodel import identifiers
+from eport.identity import commands, errors, events
+from eport.identity.model import ApiToken, Enterprise, User
+from eport.identity.ports import IdentityUnitOfWork
+from eport.kernel.errors import ErrorList
+from eport.kernel.ids import new_id
+
+TOKEN_PREFIX = "ept_"
+
+
+def hash_token(token: str) -> str:
+    """Tokens carry 256 bits of randomness, so a plain SHA-256 is the right hash at rest."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def register_enterprise(cmd: commands.RegisterEnterprise, uow: IdentityUnitOfWork) -> Enterprise:
+    problems = ErrorList()
+    if not identifiers.is_known_scheme(cmd.scheme):
+        problems.add("/scheme", "identifier.scheme_unknown", f"Unknown scheme {cmd.scheme!r}.")
+    elif not identifiers.is_valid_identifier(cmd.scheme, cmd.identifier):
+        problems.add("/identifier", "identifier.invalid",
+                     f"{cmd.identifier!r} is not a valid {cmd.scheme} identifier.")
+    if not cmd.name.strip():
+        problems.add("/name", "required", "An enterprise has a legal name.")
+    problems.raise_if_any()
+    if uow.identity.enterprise_by_identifier(cmd.scheme, cmd.identifier) is not None:
+        raise errors.AlreadyExists("This enterprise is already registered.",
+                                   identifier=cmd.identifier)
+    enterprise = Enterprise(new_id("ENT"), cmd.scheme, cmd.identifier, cmd.name.strip())
+    uow.identity.add_enterprise(enterprise)
+    uow.record(events.EnterpriseRegistered(
+        actor=cmd.actor, occurred_at=uow.now(),
+        data={"id": enterprise.id, "scheme": cmd.scheme, "identifier": cmd.identifier},
+    ))
+    return enterprise
+
+
+def create_user(cmd: commands.CreateUser, uow: IdentityUnitOfWork) -> User:
+    problems = ErrorList()
+    if (cmd.enterprise is None) == (cmd.agency is None):
+        problems.add("/enterprise", "user.affiliation",
+                     "A user belongs to exactly one enterprise or one agency.")
+    if cmd.enterprise is not None and uow.identity.get_enterprise(cmd.enterprise) is None:
+        problems.add("/enterprise", "enterprise.unknown", f"No enterprise {cmd.enterprise!r}.")
+    if "@" not in cmd.email:
+        problems.add("/email", "email.invalid", "Not an e-mail address.")
+    if not cmd.roles:
+        problems.add("/roles", "required", "A user has at least one role.")
+    problems.raise_if_any()
+    if uow.identity.user_by_email(cmd.email.lower()) is not None:
+        raise errors.AlreadyExists("A user with this e-mail exists.", email=cmd.email)
+    user = User(new_id("USR"), cmd.email.lower(), cmd.name, cmd.roles, cmd.enterprise, cmd.agency)
+    uow.identity.add_user(user)
+    uow.record(events.UserCreated(
+        actor=cmd.actor, occurred_at=uow.now(), agency=cmd.agency,
+        data={"id": user.id, "email": user.email, "roles": sorted(user.roles),
+              "enterprise": cmd.enterprise},
+    ))
+    return user
+
+
+def issue_token(cmd: commands.IssueToken, uow: IdentityUnitOfWork) -> dict[str, Any]:
+    """Issue an API token. The secret is returned once and only its hash is stored."""
+    user = uow.identity.get_user(cmd.user_id)
+    if user is None:
+        raise errors.UserNotFound("No such user.", id=cmd.user_id)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(new_id("TOK"), user.id, cmd.label, uow.now(), cmd.expires_at)
+    uow.identity.add_token(token, hash_token(secret))
+    uow.record(events.TokenIssued(
+        actor=cmd.actor, occurred_at=uow.now(),
+        data={"token": token.id, "user": user.id, "label": cmd.label},
+    ))
+    return {"id": token.id, "token": secret, "userId": user.id, "label": cmd.label}
+
+
+def revoke_token(cmd: commands.RevokeToken, uow: IdentityUnitOfWork) -> None:
+    if uow.identity.get_token(cmd.token_id) is None:
+        raise errors.UserNotFound("No such token.", id=cmd.token_id)
+    uow.identity.revoke_token(cmd.token_id)
+    uow.record(events.TokenRevoked(actor=cmd.actor, occurred_at=uow.now(),
+                                   data={"token": cmd.token_id}))

@@ -1,0 +1,64 @@
+"""Enterprises, users and roles; the Principal a request acts as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    TRADER = "trader"  # lodges its enterprise's own declarations
+    BROKER = "broker"  # customs broker (acts for traders under delegation: see identity.policy)
+    CARRIER = "carrier"
+    BANK = "bank"
+    OFFICER = "officer"  # an agency's officer: works that agency's tasks
+    TERMINAL = "terminal"
+    ADMIN = "admin"  # manages the catalogue, agencies, enterprises and users
+
+
+LODGING_ROLES = frozenset({Role.TRADER, Role.BROKER})
+
+
+@dataclass(frozen=True, slots=True)
+class Enterprise:
+    id: str
+    scheme: str
+    identifier: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    email: str
+    name: str
+    roles: frozenset[Role]
+    enterprise: str | None = None
+    agency: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: the authenticated user, their enterprise or agency, and roles."""
+
+    user_id: str
+    email: str
+    roles: frozenset[Role]
+    enterprise: str | None
+    agency: str | None
+    token_id: str | None = None
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    id: str
+    user_id: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None = None

@@ -1,0 +1,1 @@
+"""The kernel: messages, errors, ids, clock and the message bus. Pure, no I/O."""

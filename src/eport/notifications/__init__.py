@@ -1,0 +1,1 @@
+"""Notifications: trader webhooks, HMAC-signed, retried with backoff, dead-lettered."""

@@ -1,0 +1,1 @@
+"""Routing: the requirements catalogue, agency tasks, decisions and the combined status."""
