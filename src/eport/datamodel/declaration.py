@@ -7,6 +7,7 @@ can act on ``hs_code.unknown`` without parsing English.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -152,7 +153,7 @@ class DocumentReference(Model):
 
     type: DocumentType
     reference: ShortText
-    issued_on: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    issued_on: date | None = None
     issuer: ShortText | None = None
 
 
@@ -175,7 +176,7 @@ class TransportDocument(Model):
 class GoodsItem(Model):
     """One goods item (WCO DM: GovernmentAgencyGoodsItem)."""
 
-    sequence: int = Field(ge=1, le=999)
+    sequence: int = Field(ge=1, le=999, strict=True)
     hs_code: HsCode
     description: Text
     origin_country: Country
