@@ -200,7 +200,7 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
                 TaskState.PENDING, None, None, None)
         elif task.agency in plan.withdraw:
             task.state = TaskState.WITHDRAWN
-        if task.state not in (TaskState.WITHDRAWN, TaskState.CANCELLED):
+        if task.state is TaskState.PENDING:  # an accepted, unaffected task keeps its revision
             task.revision = new_revision
             task.rules = tuple(new_rules.get(task.agency, task.rules))
         uow.tasks.save(task)

@@ -69,6 +69,11 @@ class Conditions:
     dispatch_countries: tuple[str, ...] = ()
     transport_modes: tuple[str, ...] = ()
 
+    @property
+    def item_level(self) -> bool:
+        """True if the rule looks at goods items (not only at the header)."""
+        return bool(self.hs_prefixes or self.procedure_codes or self.origin_countries)
+
     def header_matches(self, d: Declaration) -> bool:
         return (
             (not self.declaration_types or d.declaration_type in self.declaration_types)
@@ -135,7 +140,12 @@ class Routing:
         return out
 
     def items_for(self, agency: str) -> set[int]:
-        return {i for hit in self.hits if agency in hit.rule.agencies for i in hit.item_indexes}
+        """Goods items (by index) that item-level rules of this agency matched."""
+        return {
+            i for hit in self.hits
+            if agency in hit.rule.agencies and hit.rule.conditions.item_level
+            for i in hit.item_indexes
+        }
 
 
 class Catalogue:

@@ -28,12 +28,14 @@ _STATUS: list[tuple[type[k.EPortError], int, str]] = [
 
 
 def problem(status: int, title: str, detail: str, code: str, instance: str | None = None,
-            **extra: Any) -> Response[Any]:
+            extra: dict[str, Any] | None = None) -> Response[Any]:
     body = {"type": TYPE_BASE + code.replace(".", "/"), "title": title, "status": status,
             "detail": detail, "code": code}
     if instance:
         body["instance"] = instance
-    body.update(extra)
+    for key, value in (extra or {}).items():
+        # An error's own fields never overwrite the RFC 9457 members: `status` -> `currentStatus`.
+        body[key if key not in body else f"current{key.capitalize()}"] = value
     headers = {"WWW-Authenticate": 'Bearer realm="eport"'} if status == 401 else None
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
@@ -49,7 +51,7 @@ def eport_error(request: Request[Any, Any, Any], exc: k.EPortError) -> Response[
         extra["errors"] = [e.as_dict() for e in exc.errors]
     elif exc.fields and not isinstance(exc, k.Unavailable):
         extra.update({key: v for key, v in exc.fields.items() if key != "cause"})
-    return problem(status, title, exc.message, exc.code, str(request.url.path), **extra)
+    return problem(status, title, exc.message, exc.code, str(request.url.path), extra)
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -62,7 +64,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
                            "detail": str(item.get("message", "")) if isinstance(item, dict)
                            else str(item)})
         return problem(400, "Bad request", exc.detail, "request.invalid",
-                       str(request.url.path), errors=errors)
+                       str(request.url.path), {"errors": errors})
     codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 413: "body.too_large", 415: "media_type.unsupported",
              429: "rate_limited"}
