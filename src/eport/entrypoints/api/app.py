@@ -87,6 +87,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
             security=[{"bearer": []}],
         ),
         debug=False,
+        logging_config=None,
     )
     app.state.eport = eport
     app.state.authenticator = authenticator

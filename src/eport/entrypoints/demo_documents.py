@@ -1,0 +1,123 @@
+"""Valid demo documents: the demo, the benchmark and the tests build on them."""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+from eport.datamodel.identifiers import make_uscc
+
+TRADER_USCC = make_uscc("91310000MA1FL0001")
+OTHER_USCC = make_uscc("91440300MA5F00003")
+SUPPLIER = {"name": "Acme Exports Pty Ltd", "identifier": {"scheme": "TIN", "value": "AU51824753556"},
+            "country": "AU"}
+
+
+def party(name: str = "Shanghai Eastern Trading Co., Ltd.", uscc: str = TRADER_USCC
+          ) -> dict[str, Any]:
+    return {"name": name, "identifier": {"scheme": "USCC", "value": uscc},
+            "address": "88 Century Avenue, Pudong, Shanghai", "country": "CN"}
+
+
+def item(seq: int = 1, hs: str = "847130", **over: Any) -> dict[str, Any]:
+    base = {
+        "sequence": seq, "hsCode": hs, "description": "Portable laptop computers",
+        "originCountry": "VN", "quantity": "100", "unit": "H87", "netMass": "250.5",
+        "grossMass": "300", "value": "45000.00", "procedureCode": "4000",
+    }
+    base.update(over)
+    return base
+
+
+def import_declaration(**over: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "declarationType": "IM",
+        "traderReference": "PO-2026-0001",
+        "declarant": party(),
+        "importer": party(),
+        "exporter": SUPPLIER,
+        "customsOffice": "CNSHA01",
+        "transport": {"mode": "1", "identifier": "IMO9321483", "name": "EVER GIVEN",
+                      "nationality": "PA"},
+        "placeOfLoading": "VNSGN",
+        "placeOfUnloading": "CNSHA",
+        "countryOfDispatch": "VN",
+        "countryOfDestination": "CN",
+        "currency": "USD",
+        "incoterm": "FOB",
+        "invoiceAmount": "45000.00",
+        "freight": "1200.00",
+        "insurance": "150.00",
+        "transportDocument": {"type": "705", "reference": "MAEU123456789"},
+        "containers": ["CSQU3054383"],
+        "goodsItems": [item()],
+        "documents": [{"type": "380", "reference": "INV-2026-0001"},
+                      {"type": "271", "reference": "PL-2026-0001"}],
+    }
+    doc.update(over)
+    return doc
+
+
+def meat_import(**over: Any) -> dict[str, Any]:
+    """Frozen beef (quarantine, needs a veterinary certificate) plus laptops."""
+    beef = item(1, "020230", description="Frozen boneless beef", originCountry="AU",
+                quantity="20000", unit="KGM", netMass="20000", grossMass="21000",
+                value="98000.00",
+                documents=[{"type": "853", "reference": "AU-VET-2026-7781"}])
+    doc = import_declaration(goodsItems=[beef, item(2)], invoiceAmount="143000.00",
+                             countryOfDispatch="AU", placeOfLoading="AUMEL")
+    doc.update(over)
+    return doc
+
+
+def export_declaration(**over: Any) -> dict[str, Any]:
+    """Rare-earth oxides (export licence) and textiles, by sea to Rotterdam."""
+    doc = import_declaration(
+        declarationType="EX", traderReference="SO-2026-0042",
+        importer={"name": "Rotterdam Metals BV",
+                  "identifier": {"scheme": "EORI", "value": "NL812345678"}, "country": "NL"},
+        exporter=party(), placeOfLoading="CNSHA", placeOfUnloading="NLRTM",
+        countryOfDispatch="CN", countryOfDestination="NL", incoterm="CIF", currency="EUR",
+        invoiceAmount="86000.00",
+        goodsItems=[
+            item(1, "284690", description="Rare-earth oxides", originCountry="CN",
+                 quantity="2000", unit="KGM", netMass="2000", grossMass="2100",
+                 value="70000.00", procedureCode="1000",
+                 documents=[{"type": "811", "reference": "MOFCOM-EX-2026-118"}]),
+            item(2, "620342", description="Men's cotton trousers", originCountry="CN",
+                 quantity="4000", unit="H87", netMass="1600", grossMass="1800",
+                 value="16000.00", procedureCode="1000"),
+        ],
+    )
+    doc.update(over)
+    return doc
+
+
+HS_POOL = ["847130", "851713", "870323", "020230", "090111", "610910", "940360", "392690",
+           "730890", "300490", "847330", "854231", "640399", "950300", "220421", "030617"]
+
+
+def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str, Any]:
+    """A realistic declaration with 1-50 items, for the benchmark and load tests."""
+    n = items if items is not None else rng.choice([1, 1, 2, 3, 5, 8, 12, 20, 35, 50])
+    goods = []
+    for seq in range(1, n + 1):
+        hs = rng.choice(HS_POOL)
+        docs = []
+        if hs.startswith("8703"):
+            docs.append({"type": "911", "reference": f"LIC-{rng.randrange(10**6)}"})
+        if hs.startswith("0202"):
+            docs.append({"type": "853", "reference": f"VET-{rng.randrange(10**6)}"})
+        net = rng.randrange(1, 20000)
+        goods.append(item(seq, hs, description=f"Goods line {seq} of kind {hs}",
+                          originCountry=rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
+                          quantity=str(rng.randrange(1, 5000)), netMass=str(net),
+                          grossMass=str(net + rng.randrange(0, 500)),
+                          value=f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
+                          documents=docs))
+    return import_declaration(traderReference=f"PO-{rng.randrange(10**9)}", goodsItems=goods)
+
+
+def clone(doc: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(doc)

@@ -1,0 +1,37 @@
+"""`eport demo` runs both scenarios to release through a real server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.slow
+def test_eport_demo_json_reaches_release_for_import_and_export() -> None:
+    out = subprocess.run([sys.executable, "-m", "eport", "demo", "--json"], capture_output=True,
+                         text=True, timeout=120, check=True)
+    summary = json.loads(out.stdout)
+    assert summary["ok"] is True
+    assert summary["import"]["final"] == "released"
+    assert summary["import"]["decisions"]["quarantine"] == "query, then accept"
+    assert summary["export"]["final"] == "released"
+    assert set(summary["export"]["decisions"]) == {"commerce", "customs", "forex", "tax", "port"}
+    assert all(step["ok"] for step in summary["steps"])
+
+
+def test_healthz_and_api_docs_are_served(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from litestar.testing import TestClient
+
+    from eport.bootstrap import bootstrap
+    from eport.config import Settings
+    from eport.entrypoints.api.app import create_app
+
+    eport = bootstrap(Settings(data_dir=tmp_path))
+    with TestClient(create_app(eport)) as client:
+        assert client.get("/healthz").json()["status"] == "ok"
+        schema = client.get("/api/docs/openapi.json").json()
+        assert "/api/v1/declarations" in schema["paths"]
+        assert client.get("/api/docs").status_code == 200
