@@ -19,7 +19,7 @@ from eport.declarations import handlers as dh
 from eport.identity import commands as ic
 from eport.identity import handlers as ih
 from eport.kernel.clock import Clock, utcnow
-from eport.kernel.messagebus import MessageBus
+from eport.kernel.messagebus import CommandHandler, MessageBus
 from eport.kernel.messages import Command
 from eport.notifications import commands as nc
 from eport.notifications import handlers as nh
@@ -30,7 +30,7 @@ from eport.routing import handlers as rh
 
 def build_bus() -> MessageBus:
     bus = MessageBus()
-    for command, handler in [
+    handlers: list[tuple[type[Command], CommandHandler]] = [
         (dc.LodgeDeclaration, dh.lodge), (dc.AmendDeclaration, dh.amend),
         (dc.CancelDeclaration, dh.cancel), (dc.ReleaseDeclaration, dh.release),
         (rc.DecideTask, rh.decide), (rc.PutCatalogueRule, rh.put_rule),
@@ -39,7 +39,8 @@ def build_bus() -> MessageBus:
         (ic.IssueToken, ih.issue_token), (ic.RevokeToken, ih.revoke_token),
         (nc.Subscribe, nh.subscribe), (nc.Unsubscribe, nh.unsubscribe),
         (nc.RetryDelivery, nh.retry_delivery),
-    ]:
+    ]
+    for command, handler in handlers:
         bus.register_command(command, handler)
     bus.subscribe(re.TaskDecided, dh.on_task_decided)
     return bus

@@ -45,4 +45,4 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
 
 def backoff(attempt: int, base: timedelta, cap: timedelta = timedelta(hours=1)) -> timedelta:
     """Delay before retry number ``attempt`` (1-based): base, 2·base, 4·base … capped."""
-    return min(base * (2 ** (attempt - 1)), cap)
+    return min(base * (1 << min(attempt - 1, 30)), cap)
