@@ -11,7 +11,8 @@ import orjson
 from litestar import Litestar, Request, Response, get, post
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
 from litestar.openapi.spec import Components, SecurityScheme
 
 from eport import __version__
@@ -65,7 +66,12 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
             if manage_lifecycle:
                 eport.stop()
 
+    import swagger_ui_bundle  # Swagger UI shipped in a PyPI package: no CDN
+
+    assets = "/api/docs/assets"
     handlers: list[Any] = [
+        create_static_files_router(path=assets, directories=[swagger_ui_bundle.swagger_ui_path],
+                                   include_in_schema=False, opt={"public": True}),
         healthz, DeclarationController, TaskController, CatalogueController, AgencyController,
         AdminController, MeController, WebhookController,
     ]
@@ -81,7 +87,10 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
             title="E-Port API", version=__version__, path="/api/docs",
             description="Lodge once, for every border agency. Errors are RFC 9457 "
                         "problem+json with a JSON pointer per bad field.",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+            render_plugins=[SwaggerRenderPlugin(
+                js_url=f"{assets}/swagger-ui-bundle.js", css_url=f"{assets}/swagger-ui.css",
+                standalone_preset_js_url=f"{assets}/swagger-ui-standalone-preset.js", path="/",
+            )],
             components=Components(security_schemes={"bearer": SecurityScheme(
                 type="http", scheme="bearer", description="API token from `eport token USER`")}),
             security=[{"bearer": []}],
