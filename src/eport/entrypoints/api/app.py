@@ -66,11 +66,13 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
             if manage_lifecycle:
                 eport.stop()
 
-    import swagger_ui_bundle  # Swagger UI shipped in a PyPI package: no CDN
+    from pathlib import Path
+
+    import swagger_ui  # Swagger UI 5 shipped in a PyPI package (swagger-ui-py): no CDN
 
     assets = "/api/docs/assets"
     handlers: list[Any] = [
-        create_static_files_router(path=assets, directories=[swagger_ui_bundle.swagger_ui_path],
+        create_static_files_router(path=assets, directories=[Path(swagger_ui.__file__).parent / "static"],
                                    include_in_schema=False, opt={"public": True}),
         healthz, DeclarationController, TaskController, CatalogueController, AgencyController,
         AdminController, MeController, WebhookController,
