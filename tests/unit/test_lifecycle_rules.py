@@ -129,3 +129,16 @@ def test_reroute_reopens_a_querying_agency_even_if_untouched() -> None:
     plan = plan_reroute(_tasks(customs=A, quarantine=Q, port=A), old, old,
                         ["/traderReference"], AGENCIES)
     assert set(plan.reopen) == {"customs", "quarantine"} and plan.unaffected == ("port",)
+
+
+def test_a_future_version_does_not_displace_the_version_in_force() -> None:
+    from eport.adapters.db.catalogue_cache import in_force_on
+
+    v1 = CatalogueRule("R", 1, "", Conditions(), ("customs",), effective_from=date(2024, 1, 1))
+    v2 = CatalogueRule("R", 2, "", Conditions(), ("quarantine",),
+                       effective_from=date(2027, 1, 1))
+    v3 = CatalogueRule("R", 3, "", Conditions(), ("quarantine",),
+                       effective_from=date(2028, 1, 1), retired=True)
+    assert [r.version for r in in_force_on([v1, v2, v3], date(2026, 6, 1))] == [1]
+    assert [r.version for r in in_force_on([v1, v2, v3], date(2027, 6, 1))] == [2]
+    assert in_force_on([v1, v2, v3], date(2028, 6, 1)) == []

@@ -1,7 +1,8 @@
 """The requirements catalogue compiled in memory, so routing costs microseconds, not queries.
 
-A write through this process invalidates it at once; other processes notice a change within
-``ttl`` seconds (the newest rule version is checked, which is one indexed query).
+A write through this process invalidates it at once; other processes reload it after ``ttl``
+seconds. Every version is kept, so a rule edited with a future ``effectiveFrom`` keeps routing
+under its current version until that day.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ import sqlalchemy as sa
 from eport.routing.model import Agency, Catalogue, CatalogueRule
 
 from . import tables as t
+
+
+def in_force_on(rules: list[CatalogueRule], on: date) -> list[CatalogueRule]:
+    """For each rule code, the newest version that had taken effect on ``on``, if in force."""
+    chosen: dict[str, CatalogueRule] = {}
+    for rule in rules:  # ordered by (code, version)
+        if rule.effective_from <= on:
+            chosen[rule.code] = rule
+    return [r for r in chosen.values() if r.in_force(on)]
 
 
 class CatalogueCache:
@@ -36,14 +46,7 @@ class CatalogueCache:
         from .repositories import rule_from_row
 
         c = t.catalogue_rules
-        latest = (
-            sa.select(c.c.code, sa.func.max(c.c.version).label("version"))
-            .group_by(c.c.code).subquery()
-        )
-        rows = conn.execute(
-            sa.select(c).join(latest, sa.and_(c.c.code == latest.c.code,
-                                              c.c.version == latest.c.version))
-        ).mappings()
+        rows = conn.execute(sa.select(c).order_by(c.c.code, c.c.version)).mappings()
         rules = [rule_from_row(r) for r in rows]
         agencies = {
             r["code"]: Agency(r["code"], r["name"], tuple(r["interests"]), r["active"])
@@ -58,7 +61,7 @@ class CatalogueCache:
         cached = self._by_day.get(on)
         if cached is None:
             assert self._rules is not None
-            cached = Catalogue(r for r in self._rules if r.in_force(on))
+            cached = Catalogue(in_force_on(self._rules, on))
             self._by_day[on] = cached
         return cached
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from eport.adapters import audit_store
 from eport.adapters.db import tables as t
@@ -37,7 +36,7 @@ class UserBody(Model):
 
 class TokenBody(Model):
     label: str = Field(default="api", min_length=1, max_length=100)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
 
 
 class AdminController(Controller):

@@ -15,7 +15,7 @@ from eport.datamodel.validation import parse_declaration
 from eport.declarations import commands as dc
 from eport.declarations.handlers import Outcome
 from eport.identity import policy
-from eport.identity.model import Principal
+from eport.identity.model import Principal, Role
 from eport.kernel.errors import FieldError, ValidationFailed
 
 from .common import eport_of, execute, is_json, json_body, parse_time, read
@@ -92,7 +92,8 @@ class DeclarationController(Controller):
         if cursor and after is None:
             raise ValidationFailed([FieldError("/cursor", "cursor.invalid", "Bad cursor.")])
         start, end = parse_time(lodged_from, "/from"), parse_time(lodged_to, "/to")
-        owner, agency = principal.enterprise, principal.agency
+        owner = principal.enterprise
+        agency = principal.agency if principal.has(Role.OFFICER) else None
         if owner is None and agency is None:
             return {"items": [], "nextCursor": None}
         return await read(eport_of(request), lambda c: views.list_declarations(
