@@ -50,8 +50,10 @@ def _postgres_schema_url() -> Iterator[str]:
 @pytest.fixture
 def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
     base: dict[str, Any] = {
-        "environment": "test", "data_dir": tmp_path / "data",
-        "dispatcher_interval_seconds": 0.05, "webhook_backoff_seconds": 0.05,
+        "environment": "test",
+        "data_dir": tmp_path / "data",
+        "dispatcher_interval_seconds": 0.05,
+        "webhook_backoff_seconds": 0.05,
         "webhook_timeout_seconds": 2.0,
     }
     if backend == "postgres":
@@ -83,24 +85,30 @@ class Api:
         return out
 
     def lodge(self, user: str, doc: dict[str, Any], key: str | None = None) -> Any:
-        return self.client.post("/api/v1/declarations", json=doc,
-                                headers=self.headers(user, key or uuid.uuid4().hex))
+        return self.client.post(
+            "/api/v1/declarations", json=doc, headers=self.headers(user, key or uuid.uuid4().hex)
+        )
 
     def get(self, user: str, path: str, **params: Any) -> Any:
         return self.client.get(path, headers=self.headers(user), params=params)
 
     def post(self, user: str, path: str, body: Any = None, key: str | None = None) -> Any:
-        return self.client.post(path, json=body if body is not None else {},
-                                headers=self.headers(user, key))
+        return self.client.post(
+            path, json=body if body is not None else {}, headers=self.headers(user, key)
+        )
 
     def task_of(self, declaration_id: str, agency: str) -> dict[str, Any]:
         detail = self.get("trader@demo", f"/api/v1/declarations/{declaration_id}").json()
         return next(t for t in detail["agencies"] if t["agency"] == agency)
 
-    def decide(self, agency_user: str, task_id: str, decision: str,
-               reason: str | None = None) -> Any:
-        return self.post(agency_user, f"/api/v1/tasks/{task_id}/decision",
-                         {"decision": decision, "reason": reason})
+    def decide(
+        self, agency_user: str, task_id: str, decision: str, reason: str | None = None
+    ) -> Any:
+        return self.post(
+            agency_user,
+            f"/api/v1/tasks/{task_id}/decision",
+            {"decision": decision, "reason": reason},
+        )
 
     def drain(self) -> None:
         """Run the outbox dispatcher until nothing is left (audit, webhooks)."""

@@ -15,6 +15,15 @@ from eport.entrypoints.demo_documents import (
 )
 
 __all__ = [
-    "HS_POOL", "OTHER_USCC", "SUPPLIER", "TRADER_USCC", "clone", "export_declaration",
-    "import_declaration", "item", "meat_import", "party", "varied_declaration",
+    "HS_POOL",
+    "OTHER_USCC",
+    "SUPPLIER",
+    "TRADER_USCC",
+    "clone",
+    "export_declaration",
+    "import_declaration",
+    "item",
+    "meat_import",
+    "party",
+    "varied_declaration",
 ]

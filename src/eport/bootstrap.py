@@ -31,13 +31,20 @@ from eport.routing import handlers as rh
 def build_bus() -> MessageBus:
     bus = MessageBus()
     handlers: list[tuple[type[Command], CommandHandler]] = [
-        (dc.LodgeDeclaration, dh.lodge), (dc.AmendDeclaration, dh.amend),
-        (dc.CancelDeclaration, dh.cancel), (dc.ReleaseDeclaration, dh.release),
-        (rc.DecideTask, rh.decide), (rc.PutCatalogueRule, rh.put_rule),
-        (rc.RetireCatalogueRule, rh.retire_rule), (rc.PutAgency, rh.put_agency),
-        (ic.RegisterEnterprise, ih.register_enterprise), (ic.CreateUser, ih.create_user),
-        (ic.IssueToken, ih.issue_token), (ic.RevokeToken, ih.revoke_token),
-        (nc.Subscribe, nh.subscribe), (nc.Unsubscribe, nh.unsubscribe),
+        (dc.LodgeDeclaration, dh.lodge),
+        (dc.AmendDeclaration, dh.amend),
+        (dc.CancelDeclaration, dh.cancel),
+        (dc.ReleaseDeclaration, dh.release),
+        (rc.DecideTask, rh.decide),
+        (rc.PutCatalogueRule, rh.put_rule),
+        (rc.RetireCatalogueRule, rh.retire_rule),
+        (rc.PutAgency, rh.put_agency),
+        (ic.RegisterEnterprise, ih.register_enterprise),
+        (ic.CreateUser, ih.create_user),
+        (ic.IssueToken, ih.issue_token),
+        (ic.RevokeToken, ih.revoke_token),
+        (nc.Subscribe, nh.subscribe),
+        (nc.Unsubscribe, nh.unsubscribe),
         (nc.RetryDelivery, nh.retry_delivery),
     ]
     for command, handler in handlers:
@@ -90,13 +97,19 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
         migrate(settings)
     write_engine, read_engine = create_engines(settings)
     catalogue = CatalogueCache(ttl=settings.token_cache_seconds)
-    writer = GroupCommitWriter(write_engine, clock, catalogue,
-                               threads=settings.writer_thread_count(),
-                               batch_max=settings.writer_batch_max)
+    writer = GroupCommitWriter(
+        write_engine,
+        clock,
+        catalogue,
+        threads=settings.writer_thread_count(),
+        batch_max=settings.writer_batch_max,
+    )
     app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus())
     if settings.dispatcher_enabled:
         app.dispatcher = Dispatcher(
-            writer, clock, interval=settings.dispatcher_interval_seconds,
+            writer,
+            clock,
+            interval=settings.dispatcher_interval_seconds,
             max_attempts=settings.webhook_max_attempts,
             backoff_base=timedelta(seconds=settings.webhook_backoff_seconds),
             timeout=settings.webhook_timeout_seconds,

@@ -11,8 +11,13 @@ import pytest
 
 @pytest.mark.slow
 def test_eport_demo_json_reaches_release_for_import_and_export() -> None:
-    out = subprocess.run([sys.executable, "-m", "eport", "demo", "--json"], capture_output=True,
-                         text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "eport", "demo", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     summary = json.loads(out.stdout)
     assert summary["ok"] is True
     assert summary["import"]["final"] == "released"

@@ -17,28 +17,36 @@ def declaration(api: Api) -> dict[str, object]:
     return dict(r.json())
 
 
-def test_another_trader_gets_404_on_every_declaration_endpoint(api: Api,
-                                                               declaration: dict) -> None:
+def test_another_trader_gets_404_on_every_declaration_endpoint(api: Api, declaration: dict) -> None:
     did = declaration["id"]
-    for path in (f"/api/v1/declarations/{did}", f"/api/v1/declarations/{did}/history",
-                 f"/api/v1/declarations/{did}/revisions",
-                 f"/api/v1/declarations/{did}/revisions/1/original"):
+    for path in (
+        f"/api/v1/declarations/{did}",
+        f"/api/v1/declarations/{did}/history",
+        f"/api/v1/declarations/{did}/revisions",
+        f"/api/v1/declarations/{did}/revisions/1/original",
+    ):
         for user in ["other@demo", "broker@demo", "carrier@demo", "bank@demo"]:
             r = api.get(user, path)
             assert r.status_code == 404, (user, path, r.status_code)
             assert r.json()["code"] == "not_found" or r.json()["code"].endswith("not_found")
     for user in ["other@demo", "broker@demo"]:
-        assert api.post(user, f"/api/v1/declarations/{did}/cancel",
-                        {"reason": "x"}).status_code == 404
-        assert api.post(user, f"/api/v1/declarations/{did}/amendments",
-                        {"reason": "x", "declaration": import_declaration()},
-                        key="x").status_code == 404
+        assert (
+            api.post(user, f"/api/v1/declarations/{did}/cancel", {"reason": "x"}).status_code == 404
+        )
+        assert (
+            api.post(
+                user,
+                f"/api/v1/declarations/{did}/amendments",
+                {"reason": "x", "declaration": import_declaration()},
+                key="x",
+            ).status_code
+            == 404
+        )
     listing = api.get("other@demo", "/api/v1/declarations").json()
     assert listing["items"] == []
 
 
-def test_officers_see_only_what_was_routed_to_their_agency(api: Api,
-                                                           declaration: dict) -> None:
+def test_officers_see_only_what_was_routed_to_their_agency(api: Api, declaration: dict) -> None:
     did = declaration["id"]
     for user in ["customs@demo", "quarantine@demo", "terminal@demo"]:
         assert api.get(user, f"/api/v1/declarations/{did}").status_code == 200
@@ -65,24 +73,33 @@ def test_traders_cannot_decide_release_or_administer(api: Api, declaration: dict
     assert api.decide("trader@demo", task, "accept").status_code == 403
     assert api.get("trader@demo", "/api/v1/tasks").status_code == 403
     assert api.post("trader@demo", f"/api/v1/declarations/{did}/release").status_code == 403
-    rule = {"code": "X-1", "description": "x", "agencies": ["customs"],
-            "effectiveFrom": "2026-01-01"}
+    rule = {
+        "code": "X-1",
+        "description": "x",
+        "agencies": ["customs"],
+        "effectiveFrom": "2026-01-01",
+    }
     for user in ["trader@demo", "customs@demo", "bank@demo"]:
         assert api.post(user, "/api/v1/catalogue/rules", rule).status_code == 403
-        assert api.post(user, "/api/v1/admin/users", {
-            "email": "x@y", "name": "x", "roles": ["admin"], "agency": "customs"}
-        ).status_code == 403
+        assert (
+            api.post(
+                user,
+                "/api/v1/admin/users",
+                {"email": "x@y", "name": "x", "roles": ["admin"], "agency": "customs"},
+            ).status_code
+            == 403
+        )
         assert api.get(user, "/api/v1/admin/audit").status_code == 403
 
 
 def test_revoked_token_stops_working(api: Api) -> None:
     me = api.get("admin@demo", "/api/v1/me").json()
-    issued = api.post("admin@demo", f"/api/v1/admin/users/{me['userId']}/tokens",
-                      {"label": "temp"}).json()
+    issued = api.post(
+        "admin@demo", f"/api/v1/admin/users/{me['userId']}/tokens", {"label": "temp"}
+    ).json()
     headers = {"Authorization": f"Bearer {issued['token']}"}
     assert api.client.get("/api/v1/me", headers=headers).status_code == 200
-    r = api.client.delete(f"/api/v1/admin/tokens/{issued['id']}",
-                          headers=api.headers("admin@demo"))
+    r = api.client.delete(f"/api/v1/admin/tokens/{issued['id']}", headers=api.headers("admin@demo"))
     assert r.status_code == 204
     assert api.client.get("/api/v1/me", headers=headers).status_code == 401
 

@@ -25,8 +25,11 @@ def test_every_event_reaches_the_audit_chain_and_tampering_is_detected(api: Api)
     api.drain()
     with api.eport.read_engine.connect() as conn:
         events = conn.execute(sa.select(sa.func.count()).select_from(t.events)).scalar_one()
-        pending = conn.execute(sa.select(sa.func.count()).select_from(t.outbox)
-                               .where(t.outbox.c.delivered_at.is_(None))).scalar_one()
+        pending = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.outbox)
+            .where(t.outbox.c.delivered_at.is_(None))
+        ).scalar_one()
     report = api.get("admin@demo", "/api/v1/admin/audit/verify").json()
     assert report == {"ok": True, "checked": events, "firstBadSeq": None, "problem": None}
     assert pending == 0
@@ -36,8 +39,11 @@ def test_every_event_reaches_the_audit_chain_and_tampering_is_detected(api: Api)
 
     # An edit in place, by someone with database access, breaks the chain at that entry.
     with api.eport.write_engine.begin() as conn:
-        conn.execute(t.audit_log.update().where(t.audit_log.c.seq == decided[0]["seq"])
-                     .values(reason="nothing to see"))
+        conn.execute(
+            t.audit_log.update()
+            .where(t.audit_log.c.seq == decided[0]["seq"])
+            .values(reason="nothing to see")
+        )
     with api.eport.read_engine.connect() as conn:
         report2 = audit_store.verify(conn)
     assert not report2.ok and report2.first_bad_seq == decided[0]["seq"]
@@ -64,7 +70,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.calls += 1
                 if receiver.calls <= receiver.fail:
@@ -102,8 +108,11 @@ def wait_for(predicate: Any, timeout: float = 10.0) -> None:
 
 
 def test_webhooks_are_signed_and_retried_until_delivered(api: Api, receiver: Receiver) -> None:
-    sub = api.post("trader@demo", "/api/v1/webhooks",
-                   {"url": receiver.url, "eventTypes": ["declaration.lodged"]}).json()
+    sub = api.post(
+        "trader@demo",
+        "/api/v1/webhooks",
+        {"url": receiver.url, "eventTypes": ["declaration.lodged"]},
+    ).json()
     assert sub["secret"].startswith("whsec_")
     dec = api.lodge("trader@demo", import_declaration()).json()
     api.lodge("other@demo", import_declaration())  # another enterprise: not ours to hear
@@ -111,8 +120,7 @@ def test_webhooks_are_signed_and_retried_until_delivered(api: Api, receiver: Rec
     headers, body = receiver.received[0]
     event = json.loads(body)
     assert event["type"] == "declaration.lodged" and event["declarationId"] == dec["id"]
-    assert verify(sub["secret"], headers["X-EPort-Timestamp"], body,
-                  headers["X-EPort-Signature"])
+    assert verify(sub["secret"], headers["X-EPort-Timestamp"], body, headers["X-EPort-Signature"])
     assert receiver.calls == 3  # two failures, then success
     deliveries = api.get("trader@demo", f"/api/v1/webhooks/{sub['id']}/deliveries").json()
     [delivery] = deliveries["items"]
@@ -124,8 +132,11 @@ def test_webhooks_are_signed_and_retried_until_delivered(api: Api, receiver: Rec
 def test_a_webhook_that_keeps_failing_is_dead_lettered_and_can_be_retried(api: Api) -> None:
     receiver = Receiver(fail=10**6)
     try:
-        sub = api.post("trader@demo", "/api/v1/webhooks",
-                       {"url": receiver.url, "eventTypes": ["declaration.lodged"]}).json()
+        sub = api.post(
+            "trader@demo",
+            "/api/v1/webhooks",
+            {"url": receiver.url, "eventTypes": ["declaration.lodged"]},
+        ).json()
         api.lodge("trader@demo", import_declaration())
         path = f"/api/v1/webhooks/{sub['id']}/deliveries"
         wait_for(lambda: api.get("trader@demo", path, state="dead").json()["items"])
@@ -135,11 +146,15 @@ def test_a_webhook_that_keeps_failing_is_dead_lettered_and_can_be_retried(api: A
         assert receiver.calls == api.eport.settings.webhook_max_attempts
         # Another enterprise cannot see or retry it; the owner can.
         assert api.get("other@demo", path).json()["items"] == []
-        assert api.post("other@demo",
-                        f"/api/v1/webhooks/deliveries/{dead['id']}/retry").status_code == 404
+        assert (
+            api.post("other@demo", f"/api/v1/webhooks/deliveries/{dead['id']}/retry").status_code
+            == 404
+        )
         receiver.fail = 0
-        assert api.post("trader@demo",
-                        f"/api/v1/webhooks/deliveries/{dead['id']}/retry").status_code == 202
+        assert (
+            api.post("trader@demo", f"/api/v1/webhooks/deliveries/{dead['id']}/retry").status_code
+            == 202
+        )
         wait_for(lambda: api.get("trader@demo", path, state="delivered").json()["items"])
     finally:
         receiver.close()
@@ -148,5 +163,7 @@ def test_a_webhook_that_keeps_failing_is_dead_lettered_and_can_be_retried(api: A
 def test_webhook_url_is_validated(api: Api) -> None:
     r = api.post("trader@demo", "/api/v1/webhooks", {"url": "ftp://example.org/x"})
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/url"
-    assert api.post("customs@demo", "/api/v1/webhooks",
-                    {"url": "https://example.org/x"}).status_code == 403
+    assert (
+        api.post("customs@demo", "/api/v1/webhooks", {"url": "https://example.org/x"}).status_code
+        == 403
+    )

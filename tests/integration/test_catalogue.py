@@ -6,7 +6,8 @@ from tests.conftest import Api
 from tests.factories import import_declaration, item
 
 RULE = {
-    "code": "QUA-WOOD", "description": "Sawn pine wood needs a phytosanitary certificate.",
+    "code": "QUA-WOOD",
+    "description": "Sawn pine wood needs a phytosanitary certificate.",
     "conditions": {"hsPrefixes": ["4407"], "declarationTypes": ["IM"]},
     "agencies": ["quarantine"],
     "documents": [{"type": "851", "description": "phytosanitary certificate"}],
@@ -29,23 +30,34 @@ def test_a_new_rule_routes_and_requires_documents_and_is_versioned(api: Api) -> 
 
     # Version 2 drops the document requirement; an edit of a stale version is refused.
     v2 = {**RULE, "documents": [], "expectedVersion": 1}
-    assert api.client.put("/api/v1/catalogue/rules/QUA-WOOD", json=v2,
-                          headers=api.headers("admin@demo")).status_code == 200
-    stale = api.client.put("/api/v1/catalogue/rules/QUA-WOOD", json=v2,
-                           headers=api.headers("admin@demo"))
+    assert (
+        api.client.put(
+            "/api/v1/catalogue/rules/QUA-WOOD", json=v2, headers=api.headers("admin@demo")
+        ).status_code
+        == 200
+    )
+    stale = api.client.put(
+        "/api/v1/catalogue/rules/QUA-WOOD", json=v2, headers=api.headers("admin@demo")
+    )
     assert stale.status_code == 409
     lodged = api.lodge("trader@demo", wood())
     assert lodged.status_code == 201
     assert lodged.json()["agencies"]["quarantine"]["rules"] == ["QUA-WOOD"]
 
-    retired = api.client.request("DELETE", "/api/v1/catalogue/rules/QUA-WOOD",
-                                 json={"reason": "Policy ended"},
-                                 headers=api.headers("admin@demo"))
+    retired = api.client.request(
+        "DELETE",
+        "/api/v1/catalogue/rules/QUA-WOOD",
+        json={"reason": "Policy ended"},
+        headers=api.headers("admin@demo"),
+    )
     assert retired.status_code == 200 and retired.json()["retired"] is True
     assert "quarantine" not in api.lodge("trader@demo", wood()).json()["agencies"]
     versions = api.get("trader@demo", "/api/v1/catalogue/rules/QUA-WOOD/versions").json()
     assert [(v["version"], v["retired"]) for v in versions["versions"]] == [
-        (1, False), (2, False), (3, True)]
+        (1, False),
+        (2, False),
+        (3, True),
+    ]
 
 
 def test_rules_in_the_future_do_not_apply_yet(api: Api) -> None:
@@ -64,9 +76,11 @@ def test_bad_rules_get_pointers(api: Api) -> None:
 
 
 def test_agencies_are_a_configurable_list(api: Api) -> None:
-    r = api.client.put("/api/v1/agencies/fisheries", json={"name": "Fisheries authority",
-                                                           "interests": ["/"]},
-                       headers=api.headers("admin@demo"))
+    r = api.client.put(
+        "/api/v1/agencies/fisheries",
+        json={"name": "Fisheries authority", "interests": ["/"]},
+        headers=api.headers("admin@demo"),
+    )
     assert r.status_code == 200
     codes = {a["code"] for a in api.get("trader@demo", "/api/v1/agencies").json()["agencies"]}
     assert {"customs", "quarantine", "commerce", "forex", "tax", "port", "fisheries"} <= codes

@@ -21,8 +21,7 @@ def lodge(api: Api, doc: dict[str, Any]) -> dict[str, Any]:
 def test_all_accept_clears_then_customs_releases(api: Api) -> None:
     dec = lodge(api, meat_import())
     did = dec["id"]
-    officers = {"customs": "customs@demo", "quarantine": "quarantine@demo",
-                "port": "terminal@demo"}
+    officers = {"customs": "customs@demo", "quarantine": "quarantine@demo", "port": "terminal@demo"}
     for agency, user in officers.items():
         assert status(api, did) in ("lodged", "under_review")
         r = api.decide(user, dec["agencies"][agency]["task"], "accept")
@@ -32,17 +31,27 @@ def test_all_accept_clears_then_customs_releases(api: Api) -> None:
     r = api.post("customs@demo", f"/api/v1/declarations/{did}/release", {"reason": "ok"})
     assert r.status_code == 200 and r.json()["status"] == "released"
     assert api.post("customs@demo", f"/api/v1/declarations/{did}/release").status_code == 409
-    assert api.post("trader@demo", f"/api/v1/declarations/{did}/cancel",
-                    {"reason": "too late"}).status_code == 409
+    assert (
+        api.post(
+            "trader@demo", f"/api/v1/declarations/{did}/cancel", {"reason": "too late"}
+        ).status_code
+        == 409
+    )
     history = api.get("trader@demo", f"/api/v1/declarations/{did}/history").json()["events"]
     types = [e["type"] for e in history]
     assert types[0] == "declaration.lodged"
     assert types.count("task.decided") == 3
     assert types[-2:] == ["declaration.released", "declaration.status_changed"]
-    transitions = [(e["data"]["from"], e["data"]["to"]) for e in history
-                   if e["type"] == "declaration.status_changed"]
-    assert transitions == [("lodged", "under_review"), ("under_review", "cleared"),
-                           ("cleared", "released")]
+    transitions = [
+        (e["data"]["from"], e["data"]["to"])
+        for e in history
+        if e["type"] == "declaration.status_changed"
+    ]
+    assert transitions == [
+        ("lodged", "under_review"),
+        ("under_review", "cleared"),
+        ("cleared", "released"),
+    ]
     decided = [e for e in history if e["type"] == "task.decided"]
     assert {e["agency"] for e in decided} == set(officers)
     assert all(e["occurredAt"].endswith("Z") and e["actor"].startswith("USR-") for e in history)
@@ -51,17 +60,27 @@ def test_all_accept_clears_then_customs_releases(api: Api) -> None:
 def test_any_reject_rejects(api: Api) -> None:
     dec = lodge(api, meat_import())
     api.decide("customs@demo", dec["agencies"]["customs"]["task"], "accept")
-    assert api.decide("quarantine@demo", dec["agencies"]["quarantine"]["task"],
-                      "reject").status_code == 422  # a reject gives its reason
-    r = api.decide("quarantine@demo", dec["agencies"]["quarantine"]["task"], "reject",
-                   "Beef from a plant not on the approved list")
+    assert (
+        api.decide("quarantine@demo", dec["agencies"]["quarantine"]["task"], "reject").status_code
+        == 422
+    )  # a reject gives its reason
+    r = api.decide(
+        "quarantine@demo",
+        dec["agencies"]["quarantine"]["task"],
+        "reject",
+        "Beef from a plant not on the approved list",
+    )
     assert r.status_code == 200
     assert status(api, dec["id"]) == "rejected"
     r = api.decide("terminal@demo", dec["agencies"]["port"]["task"], "accept")
     assert r.status_code == 200  # the port may still close its task; the status stays rejected
     assert status(api, dec["id"]) == "rejected"
-    amend = api.post("trader@demo", f"/api/v1/declarations/{dec['id']}/amendments",
-                     {"reason": "x", "declaration": meat_import(traderReference="X")}, key="a")
+    amend = api.post(
+        "trader@demo",
+        f"/api/v1/declarations/{dec['id']}/amendments",
+        {"reason": "x", "declaration": meat_import(traderReference="X")},
+        key="a",
+    )
     assert amend.status_code == 409
 
 
@@ -71,39 +90,60 @@ def test_query_amend_reroutes_only_the_agencies_concerned(api: Api) -> None:
     did, tasks = dec["id"], dec["agencies"]
     api.decide("customs@demo", tasks["customs"]["task"], "accept")
     api.decide("terminal@demo", tasks["port"]["task"], "accept")
-    r = api.decide("quarantine@demo", tasks["quarantine"]["task"], "query",
-                   "Give the slaughterhouse approval number on the beef line")
+    r = api.decide(
+        "quarantine@demo",
+        tasks["quarantine"]["task"],
+        "query",
+        "Give the slaughterhouse approval number on the beef line",
+    )
     assert r.status_code == 200
     assert status(api, did) == "queried"
     # A decided task cannot be decided again.
-    assert api.decide("quarantine@demo", tasks["quarantine"]["task"],
-                      "accept").status_code == 409
+    assert api.decide("quarantine@demo", tasks["quarantine"]["task"], "accept").status_code == 409
 
     amended = meat_import()
     amended["goodsItems"][0]["description"] = "Frozen boneless beef, plant AU-123"
-    r = api.post("trader@demo", f"/api/v1/declarations/{did}/amendments",
-                 {"reason": "Plant number added as asked", "declaration": amended}, key="am-1")
+    r = api.post(
+        "trader@demo",
+        f"/api/v1/declarations/{did}/amendments",
+        {"reason": "Plant number added as asked", "declaration": amended},
+        key="am-1",
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["revision"] == 2 and body["status"] == "amended"
-    assert body["diff"] == [{"pointer": "/goodsItems/0/description",
-                             "old": "Frozen boneless beef",
-                             "new": "Frozen boneless beef, plant AU-123"}]
+    assert body["diff"] == [
+        {
+            "pointer": "/goodsItems/0/description",
+            "old": "Frozen boneless beef",
+            "new": "Frozen boneless beef, plant AU-123",
+        }
+    ]
     # Quarantine asked, and customs reviews everything; the port's decision stands.
-    assert body["rerouted"] == {"reopened": ["customs", "quarantine"], "added": [],
-                                "withdrawn": [], "unaffected": ["port"]}
+    assert body["rerouted"] == {
+        "reopened": ["customs", "quarantine"],
+        "added": [],
+        "withdrawn": [],
+        "unaffected": ["port"],
+    }
     detail = api.get("trader@demo", f"/api/v1/declarations/{did}").json()
     states = {t["agency"]: (t["state"], t["revision"]) for t in detail["agencies"]}
-    assert states == {"customs": ("pending", 2), "quarantine": ("pending", 2),
-                      "port": ("accepted", 1)}
+    assert states == {
+        "customs": ("pending", 2),
+        "quarantine": ("pending", 2),
+        "port": ("accepted", 1),
+    }
     assert detail["declaration"]["goodsItems"][0]["description"].endswith("AU-123")
     revs = api.get("trader@demo", f"/api/v1/declarations/{did}/revisions").json()["revisions"]
     assert [r["revision"] for r in revs] == [1, 2]
     assert revs[1]["reason"] == "Plant number added as asked"
 
     # A stale decision (on revision 1) is refused; the current one is accepted.
-    stale = api.post("quarantine@demo", f"/api/v1/tasks/{tasks['quarantine']['task']}/decision",
-                     {"decision": "accept", "revision": 1})
+    stale = api.post(
+        "quarantine@demo",
+        f"/api/v1/tasks/{tasks['quarantine']['task']}/decision",
+        {"decision": "accept", "revision": 1},
+    )
     assert stale.status_code == 409
     api.decide("quarantine@demo", tasks["quarantine"]["task"], "accept")
     assert status(api, did) == "under_review"
@@ -115,13 +155,25 @@ def test_amendment_that_adds_goods_adds_an_agency_and_withdraws_one(api: Api) ->
     dec = lodge(api, import_declaration())  # laptops: customs + port
     did = dec["id"]
     assert set(dec["agencies"]) == {"customs", "port"}
-    car = item(2, "870323", description="Passenger car", quantity="1", netMass="1400",
-               grossMass="1500", value="30000.00",
-               documents=[{"type": "911", "reference": "LIC-1"}])
-    new = import_declaration(goodsItems=[item(), car], invoiceAmount="75000.00",
-                             transport={"mode": "3"}, containers=[])
-    r = api.post("trader@demo", f"/api/v1/declarations/{did}/amendments",
-                 {"reason": "Car added; goes by road", "declaration": new}, key="am-2")
+    car = item(
+        2,
+        "870323",
+        description="Passenger car",
+        quantity="1",
+        netMass="1400",
+        grossMass="1500",
+        value="30000.00",
+        documents=[{"type": "911", "reference": "LIC-1"}],
+    )
+    new = import_declaration(
+        goodsItems=[item(), car], invoiceAmount="75000.00", transport={"mode": "3"}, containers=[]
+    )
+    r = api.post(
+        "trader@demo",
+        f"/api/v1/declarations/{did}/amendments",
+        {"reason": "Car added; goes by road", "declaration": new},
+        key="am-2",
+    )
     assert r.status_code == 201, r.text
     assert r.json()["rerouted"]["added"] == ["commerce"]
     assert r.json()["rerouted"]["withdrawn"] == ["port"]
@@ -134,18 +186,31 @@ def test_amendment_is_validated_with_pointers_into_the_body(api: Api) -> None:
     dec = lodge(api, meat_import())
     bad = meat_import(currency="ZZZ")
     bad["goodsItems"][0]["documents"] = []
-    r = api.post("trader@demo", f"/api/v1/declarations/{dec['id']}/amendments",
-                 {"reason": "x", "declaration": bad}, key="am-3")
+    r = api.post(
+        "trader@demo",
+        f"/api/v1/declarations/{dec['id']}/amendments",
+        {"reason": "x", "declaration": bad},
+        key="am-3",
+    )
     assert r.status_code == 422
     assert {(e["pointer"], e["code"]) for e in r.json()["errors"]} == {
-        ("/declaration/currency", "currency.unknown")}
-    r = api.post("trader@demo", f"/api/v1/declarations/{dec['id']}/amendments",
-                 {"reason": "x", "declaration": meat_import()}, key="am-4")
+        ("/declaration/currency", "currency.unknown")
+    }
+    r = api.post(
+        "trader@demo",
+        f"/api/v1/declarations/{dec['id']}/amendments",
+        {"reason": "x", "declaration": meat_import()},
+        key="am-4",
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "amendment.no_change"
     nodoc = meat_import(traderReference="changed")
     nodoc["goodsItems"][0]["documents"] = []
-    r = api.post("trader@demo", f"/api/v1/declarations/{dec['id']}/amendments",
-                 {"reason": "x", "declaration": nodoc}, key="am-5")
+    r = api.post(
+        "trader@demo",
+        f"/api/v1/declarations/{dec['id']}/amendments",
+        {"reason": "x", "declaration": nodoc},
+        key="am-5",
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["pointer"] == "/declaration/goodsItems/0/documents"
     assert r.json()["errors"][0]["rule"] == "QUA-MEAT-VET"
@@ -157,15 +222,17 @@ def test_cancel_before_release_closes_every_task(api: Api) -> None:
     did = dec["id"]
     assert set(dec["agencies"]) == {"customs", "commerce", "forex", "tax", "port"}
     api.decide("commerce@demo", dec["agencies"]["commerce"]["task"], "accept")
-    assert api.post("trader@demo", f"/api/v1/declarations/{did}/cancel",
-                    {"reason": ""}).status_code == 422
-    r = api.post("trader@demo", f"/api/v1/declarations/{did}/cancel",
-                 {"reason": "Buyer withdrew the order"})
+    assert (
+        api.post("trader@demo", f"/api/v1/declarations/{did}/cancel", {"reason": ""}).status_code
+        == 422
+    )
+    r = api.post(
+        "trader@demo", f"/api/v1/declarations/{did}/cancel", {"reason": "Buyer withdrew the order"}
+    )
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     detail = api.get("trader@demo", f"/api/v1/declarations/{did}").json()
     assert {t["state"] for t in detail["agencies"]} == {"cancelled"}
-    assert api.decide("forex@demo", dec["agencies"]["forex"]["task"],
-                      "accept").status_code == 409
+    assert api.decide("forex@demo", dec["agencies"]["forex"]["task"], "accept").status_code == 409
 
 
 def test_listing_filters_and_paginates(api: Api) -> None:
@@ -173,8 +240,9 @@ def test_listing_filters_and_paginates(api: Api) -> None:
     api.post("trader@demo", f"/api/v1/declarations/{ids[0]}/cancel", {"reason": "dup"})
     page = api.get("trader@demo", "/api/v1/declarations", limit=2).json()
     assert [d["id"] for d in page["items"]] == [ids[4], ids[3]]
-    page2 = api.get("trader@demo", "/api/v1/declarations", limit=2,
-                    cursor=page["nextCursor"]).json()
+    page2 = api.get(
+        "trader@demo", "/api/v1/declarations", limit=2, cursor=page["nextCursor"]
+    ).json()
     assert [d["id"] for d in page2["items"]] == [ids[2], ids[1]]
     cancelled = api.get("trader@demo", "/api/v1/declarations", status="cancelled").json()
     assert [d["id"] for d in cancelled["items"]] == [ids[0]]

@@ -18,15 +18,27 @@ def count(api: Api, table: sa.Table) -> int:
 
 
 def stored_rows(api: Api) -> dict[str, int]:
-    return {tb.name: count(api, tb) for tb in (t.declarations, t.declaration_revisions,
-                                                t.declaration_items, t.tasks, t.events,
-                                                t.outbox, t.idempotency_keys)}
+    return {
+        tb.name: count(api, tb)
+        for tb in (
+            t.declarations,
+            t.declaration_revisions,
+            t.declaration_items,
+            t.tasks,
+            t.events,
+            t.outbox,
+            t.idempotency_keys,
+        )
+    }
 
 
 def test_valid_declaration_gets_201_with_receipt_over_exact_bytes(api: Api) -> None:
     raw = json.dumps(meat_import(), indent=1).encode()
-    r = api.client.post("/api/v1/declarations", content=raw, headers=api.headers(
-        "trader@demo", "k-1", **{"Content-Type": "application/json"}))
+    r = api.client.post(
+        "/api/v1/declarations",
+        content=raw,
+        headers=api.headers("trader@demo", "k-1", **{"Content-Type": "application/json"}),
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["id"].startswith("DEC-")
@@ -44,13 +56,26 @@ def test_valid_declaration_gets_201_with_receipt_over_exact_bytes(api: Api) -> N
 def test_every_bad_field_is_reported_with_a_pointer_and_nothing_is_stored(api: Api) -> None:
     before = stored_rows(api)
     doc = import_declaration(
-        currency="XXY", incoterm="FOO", countryOfDispatch="QQ", placeOfLoading="ZZ123",
-        containers=["CSQU3054384"], invoiceAmount="10.123",
+        currency="XXY",
+        incoterm="FOO",
+        countryOfDispatch="QQ",
+        placeOfLoading="ZZ123",
+        containers=["CSQU3054384"],
+        invoiceAmount="10.123",
         transport={"mode": "X"},
         declarant={"name": "A", "identifier": {"scheme": "USCC", "value": "91310000MA1FL00010"}},
-        goodsItems=[item(1, "999999", unit="BOX", originCountry="XX", netMass="10",
-                         grossMass="5", procedureCode="40"),
-                    item(1, "12")],
+        goodsItems=[
+            item(
+                1,
+                "999999",
+                unit="BOX",
+                originCountry="XX",
+                netMass="10",
+                grossMass="5",
+                procedureCode="40",
+            ),
+            item(1, "12"),
+        ],
         unexpected=True,
     )
     r = api.lodge("trader@demo", doc)
@@ -79,14 +104,17 @@ def test_every_bad_field_is_reported_with_a_pointer_and_nothing_is_stored(api: A
 
 
 def test_business_rules_are_checked_after_the_schema(api: Api) -> None:
-    doc = import_declaration(invoiceAmount="10.123",
-                             goodsItems=[item(1, netMass="10", grossMass="5"), item(1)])
+    doc = import_declaration(
+        invoiceAmount="10.123", goodsItems=[item(1, netMass="10", grossMass="5"), item(1)]
+    )
     r = api.lodge("trader@demo", doc)
     assert r.status_code == 422
     found = {(e["pointer"], e["code"]) for e in r.json()["errors"]}
-    assert found == {("/invoiceAmount", "amount.precision"),
-                     ("/goodsItems/0/grossMass", "mass.gross_below_net"),
-                     ("/goodsItems/1/sequence", "sequence.duplicate")}
+    assert found == {
+        ("/invoiceAmount", "amount.precision"),
+        ("/goodsItems/0/grossMass", "mass.gross_below_net"),
+        ("/goodsItems/1/sequence", "sequence.duplicate"),
+    }
 
 
 def test_import_without_importer_is_refused(api: Api) -> None:
@@ -94,8 +122,13 @@ def test_import_without_importer_is_refused(api: Api) -> None:
     del doc["importer"]
     r = api.lodge("trader@demo", doc)
     assert r.status_code == 422
-    assert r.json()["errors"] == [{"pointer": "/importer", "code": "required",
-                                   "detail": "An import declaration names the importer."}]
+    assert r.json()["errors"] == [
+        {
+            "pointer": "/importer",
+            "code": "required",
+            "detail": "An import declaration names the importer.",
+        }
+    ]
 
 
 def test_missing_required_document_names_the_rule(api: Api) -> None:
@@ -113,31 +146,38 @@ def test_missing_required_document_names_the_rule(api: Api) -> None:
 
 
 def test_malformed_json_is_a_problem_with_the_root_pointer(api: Api) -> None:
-    r = api.client.post("/api/v1/declarations", content=b'{"declarationType": ',
-                        headers=api.headers("trader@demo", "k", **{
-                            "Content-Type": "application/json"}))
+    r = api.client.post(
+        "/api/v1/declarations",
+        content=b'{"declarationType": ',
+        headers=api.headers("trader@demo", "k", **{"Content-Type": "application/json"}),
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["code"] == "json.invalid"
     assert r.json()["errors"][0]["pointer"] == ""
 
 
 def test_wrong_media_type_is_415_and_too_large_is_413(api: Api) -> None:
-    r = api.client.post("/api/v1/declarations", content=b"<xml/>",
-                        headers=api.headers("trader@demo", "k", **{
-                            "Content-Type": "application/xml"}))
+    r = api.client.post(
+        "/api/v1/declarations",
+        content=b"<xml/>",
+        headers=api.headers("trader@demo", "k", **{"Content-Type": "application/xml"}),
+    )
     assert r.status_code == 415
     assert r.headers["content-type"].startswith("application/problem+json")
     big = b'{"x": "' + b"a" * (api.eport.settings.max_body_bytes + 10) + b'"}'
-    r = api.client.post("/api/v1/declarations", content=big,
-                        headers=api.headers("trader@demo", "k", **{
-                            "Content-Type": "application/json"}))
+    r = api.client.post(
+        "/api/v1/declarations",
+        content=big,
+        headers=api.headers("trader@demo", "k", **{"Content-Type": "application/json"}),
+    )
     assert r.status_code == 413
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
 def test_unauthenticated_is_401(api: Api) -> None:
-    r = api.client.post("/api/v1/declarations", json=import_declaration(),
-                        headers={"Idempotency-Key": "x"})
+    r = api.client.post(
+        "/api/v1/declarations", json=import_declaration(), headers={"Idempotency-Key": "x"}
+    )
     assert r.status_code == 401
     assert r.headers["www-authenticate"].startswith("Bearer")
     r = api.client.get("/api/v1/declarations", headers={"Authorization": "Bearer nope"})
@@ -145,8 +185,9 @@ def test_unauthenticated_is_401(api: Api) -> None:
 
 
 def test_missing_idempotency_key_is_refused(api: Api) -> None:
-    r = api.client.post("/api/v1/declarations", json=import_declaration(),
-                        headers=api.headers("trader@demo"))
+    r = api.client.post(
+        "/api/v1/declarations", json=import_declaration(), headers=api.headers("trader@demo")
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["code"] == "idempotency_key.required"
 

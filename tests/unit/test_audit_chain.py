@@ -11,8 +11,19 @@ from eport.notifications.model import backoff, sign, verify
 def chain(n: int) -> list[AuditEntry]:
     out, prev = [], GENESIS
     for seq in range(1, n + 1):
-        draft = AuditEntry(seq, f"EVT-{seq}", "2026-01-01T00:00:00Z", "USR-1", None,
-                           "declaration.lodged", "DEC-1", None, {"n": seq}, prev, "")
+        draft = AuditEntry(
+            seq,
+            f"EVT-{seq}",
+            "2026-01-01T00:00:00Z",
+            "USR-1",
+            None,
+            "declaration.lodged",
+            "DEC-1",
+            None,
+            {"n": seq},
+            prev,
+            "",
+        )
         digest = entry_hash(prev, body_of(draft))
         out.append(dataclasses.replace(draft, hash=digest))
         prev = digest

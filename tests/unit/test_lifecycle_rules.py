@@ -25,18 +25,20 @@ from tests.factories import import_declaration, item, meat_import
 A, P, Q, R = TaskState.ACCEPTED, TaskState.PENDING, TaskState.QUERIED, TaskState.REJECTED
 
 
-@pytest.mark.parametrize(("current", "tasks", "decided", "expected"), [
-    (Status.LODGED, [P, P], False, Status.LODGED),
-    (Status.LODGED, [A, P], True, Status.UNDER_REVIEW),
-    (Status.UNDER_REVIEW, [A, A], True, Status.CLEARED),
-    (Status.UNDER_REVIEW, [A, Q, P], True, Status.QUERIED),
-    (Status.QUERIED, [R, Q], True, Status.REJECTED),
-    (Status.AMENDED, [A, P], False, Status.AMENDED),
-    (Status.AMENDED, [A, TaskState.WITHDRAWN], False, Status.CLEARED),
-    (Status.UNDER_REVIEW, [TaskState.CANCELLED], True, Status.UNDER_REVIEW),
-])
-def test_combine(current: Status, tasks: list[TaskState], decided: bool,
-                 expected: Status) -> None:
+@pytest.mark.parametrize(
+    ("current", "tasks", "decided", "expected"),
+    [
+        (Status.LODGED, [P, P], False, Status.LODGED),
+        (Status.LODGED, [A, P], True, Status.UNDER_REVIEW),
+        (Status.UNDER_REVIEW, [A, A], True, Status.CLEARED),
+        (Status.UNDER_REVIEW, [A, Q, P], True, Status.QUERIED),
+        (Status.QUERIED, [R, Q], True, Status.REJECTED),
+        (Status.AMENDED, [A, P], False, Status.AMENDED),
+        (Status.AMENDED, [A, TaskState.WITHDRAWN], False, Status.CLEARED),
+        (Status.UNDER_REVIEW, [TaskState.CANCELLED], True, Status.UNDER_REVIEW),
+    ],
+)
+def test_combine(current: Status, tasks: list[TaskState], decided: bool, expected: Status) -> None:
     assert combine(current, tasks, decided=decided) is expected
 
 
@@ -55,8 +57,10 @@ def test_any_reject_rejects_and_all_accept_clears(states: list[TaskState]) -> No
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text("ab/~", max_size=3), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text("ab/~", max_size=3), children, max_size=3)
+    ),
     max_leaves=10,
 )
 
@@ -78,14 +82,22 @@ def test_diff_names_each_changed_leaf() -> None:
 
 RULES = [
     CatalogueRule("ALL", 1, "", Conditions(), ("customs",)),
-    CatalogueRule("MEAT", 1, "", Conditions(hs_prefixes=("0202",)), ("quarantine",),
-                  (RequiredDocument("853"),)),
+    CatalogueRule(
+        "MEAT",
+        1,
+        "",
+        Conditions(hs_prefixes=("0202",)),
+        ("quarantine",),
+        (RequiredDocument("853"),),
+    ),
     CatalogueRule("SEA", 1, "", Conditions(transport_modes=("1",)), ("port",)),
     CatalogueRule("OLD", 1, "", Conditions(), ("tax",), effective_to=date(2020, 1, 1)),
 ]
-AGENCIES = {"customs": Agency("customs", "C", ("/",)),
-            "quarantine": Agency("quarantine", "Q", ("/countryOfDispatch",)),
-            "port": Agency("port", "P", ("/transport",))}
+AGENCIES = {
+    "customs": Agency("customs", "C", ("/",)),
+    "quarantine": Agency("quarantine", "Q", ("/countryOfDispatch",)),
+    "port": Agency("port", "P", ("/transport",)),
+}
 
 
 def test_catalogue_routes_by_item_and_header_and_date() -> None:
@@ -117,8 +129,9 @@ def test_reroute_reopens_only_concerned_agencies() -> None:
     plan = plan_reroute(tasks, old, old, ["/goodsItems/0/netMass", "/transport/name"], AGENCIES)
     assert plan.reopen == ("customs", "port", "quarantine")
     # Removing the beef withdraws quarantine; switching to road withdraws the port.
-    new_doc = validate_document(import_declaration(goodsItems=[item()],
-                                                   transport={"mode": "3"}, containers=[]))
+    new_doc = validate_document(
+        import_declaration(goodsItems=[item()], transport={"mode": "3"}, containers=[])
+    )
     new = cat.route(new_doc, date(2026, 1, 1))
     plan = plan_reroute(tasks, old, new, ["/goodsItems/0"], AGENCIES)
     assert set(plan.withdraw) == {"quarantine", "port"} and plan.add == {}
@@ -126,8 +139,9 @@ def test_reroute_reopens_only_concerned_agencies() -> None:
 
 def test_reroute_reopens_a_querying_agency_even_if_untouched() -> None:
     old = Catalogue(RULES).route(validate_document(meat_import()), date(2026, 1, 1))
-    plan = plan_reroute(_tasks(customs=A, quarantine=Q, port=A), old, old,
-                        ["/traderReference"], AGENCIES)
+    plan = plan_reroute(
+        _tasks(customs=A, quarantine=Q, port=A), old, old, ["/traderReference"], AGENCIES
+    )
     assert set(plan.reopen) == {"customs", "quarantine"} and plan.unaffected == ("port",)
 
 
@@ -135,10 +149,10 @@ def test_a_future_version_does_not_displace_the_version_in_force() -> None:
     from eport.adapters.db.catalogue_cache import in_force_on
 
     v1 = CatalogueRule("R", 1, "", Conditions(), ("customs",), effective_from=date(2024, 1, 1))
-    v2 = CatalogueRule("R", 2, "", Conditions(), ("quarantine",),
-                       effective_from=date(2027, 1, 1))
-    v3 = CatalogueRule("R", 3, "", Conditions(), ("quarantine",),
-                       effective_from=date(2028, 1, 1), retired=True)
+    v2 = CatalogueRule("R", 2, "", Conditions(), ("quarantine",), effective_from=date(2027, 1, 1))
+    v3 = CatalogueRule(
+        "R", 3, "", Conditions(), ("quarantine",), effective_from=date(2028, 1, 1), retired=True
+    )
     assert [r.version for r in in_force_on([v1, v2, v3], date(2026, 6, 1))] == [1]
     assert [r.version for r in in_force_on([v1, v2, v3], date(2027, 6, 1))] == [2]
     assert in_force_on([v1, v2, v3], date(2028, 6, 1)) == []

@@ -16,12 +16,17 @@ from .db import tables as t
 def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
     """Move up to ``limit`` undelivered audit outbox rows onto the chain. Returns how many."""
     o, e, a = t.outbox, t.events, t.audit_log
-    rows = conn.execute(
-        sa.select(o.c.id.label("outbox_id"), e)
-        .join(e, e.c.id == o.c.event_id)
-        .where(o.c.destination == "audit", o.c.delivered_at.is_(None))
-        .order_by(o.c.id).limit(limit)
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            sa.select(o.c.id.label("outbox_id"), e)
+            .join(e, e.c.id == o.c.event_id)
+            .where(o.c.destination == "audit", o.c.delivered_at.is_(None))
+            .order_by(o.c.id)
+            .limit(limit)
+        )
+        .mappings()
+        .all()
+    )
     if not rows:
         return 0
     head = conn.execute(sa.select(a.c.seq, a.c.hash).order_by(a.c.seq.desc()).limit(1)).first()
@@ -30,22 +35,39 @@ def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
     for row in rows:
         seq += 1
         body = {
-            "seq": seq, "eventId": row["id"], "occurredAt": isoformat(row["occurred_at"]),
-            "actor": row["actor"], "agency": row["agency"], "action": row["name"],
-            "subject": row["declaration_id"], "reason": row["reason"],
+            "seq": seq,
+            "eventId": row["id"],
+            "occurredAt": isoformat(row["occurred_at"]),
+            "actor": row["actor"],
+            "agency": row["agency"],
+            "action": row["name"],
+            "subject": row["declaration_id"],
+            "reason": row["reason"],
             "detail": row["payload"],
         }
         digest = entry_hash(prev, body)
-        entries.append({
-            "seq": seq, "event_id": row["id"], "occurred_at": body["occurredAt"],
-            "actor": row["actor"], "agency": row["agency"], "action": row["name"],
-            "subject": row["declaration_id"], "reason": row["reason"],
-            "detail": row["payload"], "prev_hash": prev, "hash": digest,
-        })
+        entries.append(
+            {
+                "seq": seq,
+                "event_id": row["id"],
+                "occurred_at": body["occurredAt"],
+                "actor": row["actor"],
+                "agency": row["agency"],
+                "action": row["name"],
+                "subject": row["declaration_id"],
+                "reason": row["reason"],
+                "detail": row["payload"],
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
         prev = digest
     conn.execute(a.insert(), entries)
-    conn.execute(o.update().where(o.c.id.in_([r["outbox_id"] for r in rows]))
-                 .values(delivered_at=now, attempts=o.c.attempts + 1))
+    conn.execute(
+        o.update()
+        .where(o.c.id.in_([r["outbox_id"] for r in rows]))
+        .values(delivered_at=now, attempts=o.c.attempts + 1)
+    )
     return len(rows)
 
 
@@ -53,15 +75,27 @@ def iter_entries(conn: sa.Connection, batch: int = 5000) -> Iterator[AuditEntry]
     a = t.audit_log
     last = 0
     while True:
-        rows = conn.execute(
-            sa.select(a).where(a.c.seq > last).order_by(a.c.seq).limit(batch)
-        ).mappings().all()
+        rows = (
+            conn.execute(sa.select(a).where(a.c.seq > last).order_by(a.c.seq).limit(batch))
+            .mappings()
+            .all()
+        )
         if not rows:
             return
         for r in rows:
-            yield AuditEntry(r["seq"], r["event_id"], r["occurred_at"], r["actor"], r["agency"],
-                             r["action"], r["subject"], r["reason"], r["detail"],
-                             r["prev_hash"], r["hash"])
+            yield AuditEntry(
+                r["seq"],
+                r["event_id"],
+                r["occurred_at"],
+                r["actor"],
+                r["agency"],
+                r["action"],
+                r["subject"],
+                r["reason"],
+                r["detail"],
+                r["prev_hash"],
+                r["hash"],
+            )
         last = rows[-1]["seq"]
 
 

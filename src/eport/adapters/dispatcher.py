@@ -23,8 +23,16 @@ log = logging.getLogger("eport.dispatcher")
 
 
 class Dispatcher:
-    def __init__(self, writer: GroupCommitWriter, clock: Clock, *, interval: float,
-                 max_attempts: int, backoff_base: timedelta, timeout: float) -> None:
+    def __init__(
+        self,
+        writer: GroupCommitWriter,
+        clock: Clock,
+        *,
+        interval: float,
+        max_attempts: int,
+        backoff_base: timedelta,
+        timeout: float,
+    ) -> None:
         self.writer, self.clock, self.interval = writer, clock, interval
         self.max_attempts, self.backoff_base = max_attempts, backoff_base
         self._wake = threading.Event()
@@ -37,8 +45,7 @@ class Dispatcher:
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="eport-dispatcher",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._loop, name="eport-dispatcher", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -56,14 +63,16 @@ class Dispatcher:
             try:
                 while self.run_once() and not self._stop.is_set():
                     pass
-            except Exception:  # noqa: BLE001 - the loop must outlive one bad round
+            except Exception:
                 log.exception("dispatcher round failed; retrying")
 
     def run_once(self) -> int:
         """One round: audit, fan-out, due webhook deliveries. Returns how much work it did."""
         moved: int = self.writer.run(
-            lambda uow: audit_store.append_pending(uow.conn, uow.now())
-            + webhooks.fan_out(uow.conn, uow.now())
+            lambda uow: (
+                audit_store.append_pending(uow.conn, uow.now())
+                + webhooks.fan_out(uow.conn, uow.now())
+            )
         )
         now = self.clock()
         attempts = self.writer.run(lambda uow: webhooks.due(uow.conn, now))
@@ -72,8 +81,14 @@ class Dispatcher:
             counts = {a.delivery_id: a.attempts for a in attempts}
 
             def _record(uow: SqlUnitOfWork) -> None:
-                webhooks.record(uow.conn, results, counts, uow.now(),
-                                max_attempts=self.max_attempts, base=self.backoff_base)
+                webhooks.record(
+                    uow.conn,
+                    results,
+                    counts,
+                    uow.now(),
+                    max_attempts=self.max_attempts,
+                    base=self.backoff_base,
+                )
 
             self.writer.run(_record)
         return moved + len(attempts)

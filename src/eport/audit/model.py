@@ -32,8 +32,9 @@ class AuditEntry:
 
 
 def canonical(entry: dict[str, Any]) -> bytes:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode()
+    return json.dumps(
+        entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
 
 
 def entry_hash(prev_hash: str, body: dict[str, Any]) -> str:
@@ -42,9 +43,15 @@ def entry_hash(prev_hash: str, body: dict[str, Any]) -> str:
 
 def body_of(entry: AuditEntry) -> dict[str, Any]:
     return {
-        "seq": entry.seq, "eventId": entry.event_id, "occurredAt": entry.occurred_at,
-        "actor": entry.actor, "agency": entry.agency, "action": entry.action,
-        "subject": entry.subject, "reason": entry.reason, "detail": entry.detail,
+        "seq": entry.seq,
+        "eventId": entry.event_id,
+        "occurredAt": entry.occurred_at,
+        "actor": entry.actor,
+        "agency": entry.agency,
+        "action": entry.action,
+        "subject": entry.subject,
+        "reason": entry.reason,
+        "detail": entry.detail,
     }
 
 
@@ -60,8 +67,12 @@ def verify_chain(entries: Iterable[AuditEntry]) -> ChainReport:
     prev, expected_seq, checked = GENESIS, 1, 0
     for entry in entries:
         if entry.seq != expected_seq:
-            return ChainReport(False, checked, entry.seq,
-                               f"sequence gap: expected {expected_seq}, found {entry.seq}")
+            return ChainReport(
+                False,
+                checked,
+                entry.seq,
+                f"sequence gap: expected {expected_seq}, found {entry.seq}",
+            )
         if entry.prev_hash != prev:
             return ChainReport(False, checked, entry.seq, "link to previous entry broken")
         if entry_hash(prev, body_of(entry)) != entry.hash:

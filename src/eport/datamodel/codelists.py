@@ -124,7 +124,7 @@ def currency_exponents() -> dict[str, int]:
 
 
 def is_hs_code(code: str) -> bool:
-    """A 6–10 digit code whose first six digits are an HS 2022 subheading."""
+    """A 6-10 digit code whose first six digits are an HS 2022 subheading."""
     return code.isdigit() and len(code) in (6, 8, 10) and code[:6] in hs_subheadings()
 
 

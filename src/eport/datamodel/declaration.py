@@ -32,58 +32,86 @@ def _check(ok: bool, code: str, message: str) -> None:
 
 
 def _hs(value: str) -> str:
-    _check(value.isdigit() and len(value) in (6, 8, 10), "hs_code.format",
-           "An HS code has 6, 8 or 10 digits.")
-    _check(codelists.is_hs_code(value), "hs_code.unknown",
-           f"{value[:6]} is not an HS 2022 subheading.")
+    _check(
+        value.isdigit() and len(value) in (6, 8, 10),
+        "hs_code.format",
+        "An HS code has 6, 8 or 10 digits.",
+    )
+    _check(
+        codelists.is_hs_code(value), "hs_code.unknown", f"{value[:6]} is not an HS 2022 subheading."
+    )
     return value
 
 
 def _country(value: str) -> str:
-    _check(codelists.is_country(value), "country.unknown",
-           f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+    _check(
+        codelists.is_country(value),
+        "country.unknown",
+        f"{value!r} is not an ISO 3166-1 alpha-2 country code.",
+    )
     return value
 
 
 def _currency(value: str) -> str:
-    _check(codelists.is_currency(value), "currency.unknown",
-           f"{value!r} is not an ISO 4217 currency code.")
+    _check(
+        codelists.is_currency(value),
+        "currency.unknown",
+        f"{value!r} is not an ISO 4217 currency code.",
+    )
     return value
 
 
 def _unit(value: str) -> str:
-    _check(value in codelists.UNITS, "unit.unknown",
-           f"{value!r} is not a UN/ECE Rec 20 unit E-Port accepts.")
+    _check(
+        value in codelists.UNITS,
+        "unit.unknown",
+        f"{value!r} is not a UN/ECE Rec 20 unit E-Port accepts.",
+    )
     return value
 
 
 def _transport_mode(value: str) -> str:
-    _check(value in codelists.TRANSPORT_MODES, "transport_mode.unknown",
-           f"{value!r} is not a UN/ECE Rec 19 transport mode (0-9).")
+    _check(
+        value in codelists.TRANSPORT_MODES,
+        "transport_mode.unknown",
+        f"{value!r} is not a UN/ECE Rec 19 transport mode (0-9).",
+    )
     return value
 
 
 def _incoterm(value: str) -> str:
-    _check(value in codelists.INCOTERMS_2020, "incoterm.unknown",
-           f"{value!r} is not an Incoterms 2020 rule.")
+    _check(
+        value in codelists.INCOTERMS_2020,
+        "incoterm.unknown",
+        f"{value!r} is not an Incoterms 2020 rule.",
+    )
     return value
 
 
 def _locode(value: str) -> str:
-    _check(codelists.is_locode(value), "locode.invalid",
-           f"{value!r} is not a UN/LOCODE (country + 3 characters).")
+    _check(
+        codelists.is_locode(value),
+        "locode.invalid",
+        f"{value!r} is not a UN/LOCODE (country + 3 characters).",
+    )
     return value
 
 
 def _container(value: str) -> str:
-    _check(codelists.is_container_number(value), "container.check_digit",
-           f"{value!r} is not an ISO 6346 container number (owner, serial, check digit).")
+    _check(
+        codelists.is_container_number(value),
+        "container.check_digit",
+        f"{value!r} is not an ISO 6346 container number (owner, serial, check digit).",
+    )
     return value
 
 
 def _document_type(value: str) -> str:
-    _check(value in codelists.DOCUMENT_TYPES, "document_type.unknown",
-           f"{value!r} is not a UN/EDIFACT 1001 document type E-Port accepts.")
+    _check(
+        value in codelists.DOCUMENT_TYPES,
+        "document_type.unknown",
+        f"{value!r} is not a UN/EDIFACT 1001 document type E-Port accepts.",
+    )
     return value
 
 
@@ -124,9 +152,11 @@ class Identifier(Model):
     @field_validator("scheme")
     @classmethod
     def _scheme(cls, scheme: str) -> str:
-        _check(identifiers.is_known_scheme(scheme), "identifier.scheme_unknown",
-               f"{scheme!r} is not a known identifier scheme "
-               f"({', '.join(identifiers.schemes())}).")
+        _check(
+            identifiers.is_known_scheme(scheme),
+            "identifier.scheme_unknown",
+            f"{scheme!r} is not a known identifier scheme ({', '.join(identifiers.schemes())}).",
+        )
         return scheme
 
     @field_validator("value")
@@ -134,8 +164,11 @@ class Identifier(Model):
     def _value(cls, value: str, info: ValidationInfo) -> str:
         scheme = info.data.get("scheme")
         if scheme is not None:
-            _check(identifiers.is_valid_identifier(scheme, value), "identifier.invalid",
-                   f"{value!r} is not a valid {scheme} identifier (check digit or format).")
+            _check(
+                identifiers.is_valid_identifier(scheme, value),
+                "identifier.invalid",
+                f"{value!r} is not a valid {scheme} identifier (check digit or format).",
+            )
         return value
 
 

@@ -71,9 +71,11 @@ def errors_from_pydantic(exc: ValidationError) -> list[FieldError]:
     # A list whose only item failed is also reported "too short" by pydantic: the item's own
     # errors say more, so drop that echo.
     return [
-        e for e in out
-        if not (e.code == "list.too_short"
-                and any(o.pointer.startswith(e.pointer + "/") for o in out))
+        e
+        for e in out
+        if not (
+            e.code == "list.too_short" and any(o.pointer.startswith(e.pointer + "/") for o in out)
+        )
     ]
 
 
@@ -113,21 +115,33 @@ def check_business_rules(d: Declaration) -> None:
     for name in ("invoiceAmount", "freight", "insurance"):
         amount = getattr(d, {"invoiceAmount": "invoice_amount"}.get(name, name))
         if _places(amount) > minor:
-            errors.add(f"/{name}", "amount.precision",
-                       f"{d.currency} amounts have at most {minor} decimal places.")
+            errors.add(
+                f"/{name}",
+                "amount.precision",
+                f"{d.currency} amounts have at most {minor} decimal places.",
+            )
     seen: set[int] = set()
     for index, item in enumerate(d.goods_items):
         base = f"/goodsItems/{index}"
         if item.sequence in seen:
-            errors.add(f"{base}/sequence", "sequence.duplicate",
-                       f"Goods item sequence {item.sequence} is used twice.")
+            errors.add(
+                f"{base}/sequence",
+                "sequence.duplicate",
+                f"Goods item sequence {item.sequence} is used twice.",
+            )
         seen.add(item.sequence)
         if item.gross_mass < item.net_mass:
-            errors.add(f"{base}/grossMass", "mass.gross_below_net",
-                       "Gross mass cannot be less than net mass.")
+            errors.add(
+                f"{base}/grossMass",
+                "mass.gross_below_net",
+                "Gross mass cannot be less than net mass.",
+            )
         if _places(item.value) > minor:
-            errors.add(f"{base}/value", "amount.precision",
-                       f"{d.currency} amounts have at most {minor} decimal places.")
+            errors.add(
+                f"{base}/value",
+                "amount.precision",
+                f"{d.currency} amounts have at most {minor} decimal places.",
+            )
     if len(set(d.containers)) != len(d.containers):
         errors.add("/containers", "container.duplicate", "A container is listed twice.")
     errors.raise_if_any()

@@ -72,24 +72,28 @@ def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") ->
     routing = uow.catalogue.in_force(today).route(document, today)
     agencies = uow.catalogue.agencies()
     routing.hits = [
-        h for h in routing.hits
+        h
+        for h in routing.hits
         if any(a in agencies and agencies[a].active for a in h.rule.agencies)
     ]
     if routing.missing:
         from eport.datamodel.codelists import DOCUMENT_TYPES
 
-        raise ValidationFailed([
-            FieldError(
-                f"{prefix}/goodsItems/{m.item_index}/documents",
-                "document.required",
-                f"Rule {m.rule} requires a {DOCUMENT_TYPES.get(m.document_type, m.document_type)} "
-                f"(type {m.document_type}) for goods item "
-                f"{document.goods_items[m.item_index].sequence}"
-                + (f": {m.description}" if m.description else "."),
-                rule=m.rule,
-            )
-            for m in routing.missing
-        ])
+        raise ValidationFailed(
+            [
+                FieldError(
+                    f"{prefix}/goodsItems/{m.item_index}/documents",
+                    "document.required",
+                    f"Rule {m.rule} requires a "
+                    f"{DOCUMENT_TYPES.get(m.document_type, m.document_type)} "
+                    f"(type {m.document_type}) for goods item "
+                    f"{document.goods_items[m.item_index].sequence}"
+                    + (f": {m.description}" if m.description else "."),
+                    rule=m.rule,
+                )
+                for m in routing.missing
+            ]
+        )
     return routing
 
 
@@ -98,8 +102,11 @@ def _receipt(raw: bytes, received_at: Any) -> Receipt:
 
 
 def _receipt_json(receipt: Receipt) -> dict[str, Any]:
-    return {"receivedAt": isoformat(receipt.received_at), "sha256": receipt.sha256,
-            "size": receipt.size}
+    return {
+        "receivedAt": isoformat(receipt.received_at),
+        "sha256": receipt.sha256,
+        "size": receipt.size,
+    }
 
 
 def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcome:
@@ -113,13 +120,25 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     receipt = _receipt(cmd.raw, cmd.received_at)
     doc = cmd.document
     record = DeclarationRecord(
-        id=declaration_id, owner=cmd.enterprise, created_by=cmd.actor,
-        declaration_type=doc.declaration_type, trader_reference=doc.trader_reference,
-        status=Status.LODGED, revision=1, lodged_at=now, updated_at=now, document=doc,
+        id=declaration_id,
+        owner=cmd.enterprise,
+        created_by=cmd.actor,
+        declaration_type=doc.declaration_type,
+        trader_reference=doc.trader_reference,
+        status=Status.LODGED,
+        revision=1,
+        lodged_at=now,
+        updated_at=now,
+        document=doc,
     )
     revision = Revision(
-        declaration_id, 1, doc.model_dump(mode="json", by_alias=True, exclude_none=True),
-        cmd.raw, cmd.content_type, receipt, cmd.actor,
+        declaration_id,
+        1,
+        doc.model_dump(mode="json", by_alias=True, exclude_none=True),
+        cmd.raw,
+        cmd.content_type,
+        receipt,
+        cmd.actor,
     )
     uow.declarations.add(record, revision)
     agencies = routing.agencies()
@@ -128,11 +147,19 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         for agency, rules in agencies.items()
     ]
     uow.tasks.add_many(tasks)
-    uow.record(events.DeclarationLodged(
-        declaration_id=declaration_id, actor=cmd.actor, occurred_at=now,
-        data={"revision": 1, "status": Status.LODGED.value, "receipt": _receipt_json(receipt),
-              "tasks": {t.agency: {"id": t.id, "rules": list(t.rules)} for t in tasks}},
-    ))
+    uow.record(
+        events.DeclarationLodged(
+            declaration_id=declaration_id,
+            actor=cmd.actor,
+            occurred_at=now,
+            data={
+                "revision": 1,
+                "status": Status.LODGED.value,
+                "receipt": _receipt_json(receipt),
+                "tasks": {t.agency: {"id": t.id, "rules": list(t.rules)} for t in tasks},
+            },
+        )
+    )
     body = {
         "id": declaration_id,
         "status": Status.LODGED.value,
@@ -144,8 +171,9 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     return Outcome(201, body)
 
 
-def _load_own(uow: DeclarationsUnitOfWork, declaration_id: str, enterprise: str
-              ) -> DeclarationRecord:
+def _load_own(
+    uow: DeclarationsUnitOfWork, declaration_id: str, enterprise: str
+) -> DeclarationRecord:
     record = uow.declarations.get(declaration_id, for_update=True)
     if record is None or record.owner != enterprise:
         raise errors.DeclarationNotFound("No such declaration.", id=declaration_id)
@@ -174,22 +202,27 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         problems.raise_if_any()
         raise
     if new_doc.declaration_type != record.declaration_type:
-        problems.add("/declaration/declarationType", "amendment.type_change",
-                     "An amendment cannot change the declaration type; cancel and lodge anew.")
+        problems.add(
+            "/declaration/declarationType",
+            "amendment.type_change",
+            "An amendment cannot change the declaration type; cancel and lodge anew.",
+        )
     problems.raise_if_any()
     old_json = uow.declarations.document_json(record.id, record.revision)
     new_json = new_doc.model_dump(mode="json", by_alias=True, exclude_none=True)
     diff = field_diff(old_json, new_json)
     if not diff:
-        raise ValidationFailed([FieldError("/declaration", "amendment.no_change",
-                                           "The amendment changes nothing.")])
+        raise ValidationFailed(
+            [FieldError("/declaration", "amendment.no_change", "The amendment changes nothing.")]
+        )
     new_routing = _route(uow, new_doc, prefix="/declaration")
     old_routing = uow.catalogue.in_force(record.lodged_at.date()).route(
         record.document, record.lodged_at.date()
     )
     tasks = uow.tasks.for_declaration(record.id)
-    plan = plan_reroute(tasks, old_routing, new_routing, [d["pointer"] for d in diff],
-                        uow.catalogue.agencies())
+    plan = plan_reroute(
+        tasks, old_routing, new_routing, [d["pointer"] for d in diff], uow.catalogue.agencies()
+    )
     now = uow.now()
     new_revision = record.revision + 1
     by_agency = {t.agency: t for t in tasks}
@@ -197,7 +230,11 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     for task in tasks:
         if task.agency in plan.reopen:
             task.state, task.decision, task.reason, task.decided_by = (
-                TaskState.PENDING, None, None, None)
+                TaskState.PENDING,
+                None,
+                None,
+                None,
+            )
         elif task.agency in plan.withdraw:
             task.state = TaskState.WITHDRAWN
         if task.state is TaskState.PENDING:  # an accepted, unaffected task keeps its revision
@@ -209,7 +246,11 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         if agency in by_agency:  # withdrawn earlier, required again
             task = by_agency[agency]
             task.state, task.decision, task.reason, task.decided_by = (
-                TaskState.PENDING, None, None, None)
+                TaskState.PENDING,
+                None,
+                None,
+                None,
+            )
             task.revision, task.rules = new_revision, rules
             uow.tasks.save(task)
         else:
@@ -217,48 +258,88 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             uow.tasks.add_many([task])
         added.append(task)
     receipt = _receipt(cmd.raw, cmd.received_at)
-    uow.declarations.add_revision(Revision(
-        record.id, new_revision, new_json, cmd.raw, cmd.content_type, receipt, cmd.actor,
-        cmd.reason, tuple(diff),
-    ))
+    uow.declarations.add_revision(
+        Revision(
+            record.id,
+            new_revision,
+            new_json,
+            cmd.raw,
+            cmd.content_type,
+            receipt,
+            cmd.actor,
+            cmd.reason,
+            tuple(diff),
+        )
+    )
     previous = record.status
     live_states = [t.state for t in uow.tasks.for_declaration(record.id)]
     record.status = combine(Status.AMENDED, live_states, decided=False)
     record.revision, record.document, record.updated_at = new_revision, new_doc, now
     record.trader_reference = new_doc.trader_reference
     uow.declarations.save(record)
-    uow.record(events.DeclarationAmended(
-        declaration_id=record.id, actor=cmd.actor, occurred_at=now, reason=cmd.reason,
-        data={"revision": new_revision, "diff": diff, "receipt": _receipt_json(receipt),
-              "reopened": list(plan.reopen), "added": sorted(plan.add),
-              "withdrawn": list(plan.withdraw), "unaffected": list(plan.unaffected)},
-    ))
+    uow.record(
+        events.DeclarationAmended(
+            declaration_id=record.id,
+            actor=cmd.actor,
+            occurred_at=now,
+            reason=cmd.reason,
+            data={
+                "revision": new_revision,
+                "diff": diff,
+                "receipt": _receipt_json(receipt),
+                "reopened": list(plan.reopen),
+                "added": sorted(plan.add),
+                "withdrawn": list(plan.withdraw),
+                "unaffected": list(plan.unaffected),
+            },
+        )
+    )
     _status_changed(uow, record, previous, cmd.actor, cmd.reason)
     body = {
-        "id": record.id, "status": record.status.value, "revision": new_revision,
-        "receipt": _receipt_json(receipt), "diff": diff,
-        "rerouted": {"reopened": list(plan.reopen), "added": sorted(plan.add),
-                     "withdrawn": list(plan.withdraw), "unaffected": list(plan.unaffected)},
+        "id": record.id,
+        "status": record.status.value,
+        "revision": new_revision,
+        "receipt": _receipt_json(receipt),
+        "diff": diff,
+        "rerouted": {
+            "reopened": list(plan.reopen),
+            "added": sorted(plan.add),
+            "withdrawn": list(plan.withdraw),
+            "unaffected": list(plan.unaffected),
+        },
     }
     uow.idempotency.put(cmd.actor, cmd.idempotency_key, StoredResponse(fingerprint, 201, body))
     return Outcome(201, body)
 
 
-def _status_changed(uow: DeclarationsUnitOfWork, record: DeclarationRecord, previous: Status,
-                    actor: str, reason: str | None, agency: str | None = None) -> None:
+def _status_changed(
+    uow: DeclarationsUnitOfWork,
+    record: DeclarationRecord,
+    previous: Status,
+    actor: str,
+    reason: str | None,
+    agency: str | None = None,
+) -> None:
     if record.status is previous:
         return
-    uow.record(events.DeclarationStatusChanged(
-        declaration_id=record.id, actor=actor, agency=agency, occurred_at=uow.now(),
-        reason=reason, data={"from": previous.value, "to": record.status.value,
-                             "revision": record.revision},
-    ))
+    uow.record(
+        events.DeclarationStatusChanged(
+            declaration_id=record.id,
+            actor=actor,
+            agency=agency,
+            occurred_at=uow.now(),
+            reason=reason,
+            data={"from": previous.value, "to": record.status.value, "revision": record.revision},
+        )
+    )
 
 
 def cancel(cmd: commands.CancelDeclaration, uow: DeclarationsUnitOfWork) -> dict[str, Any]:
     record = _load_own(uow, cmd.declaration_id, cmd.enterprise)
     if not cmd.reason.strip():
-        raise ValidationFailed([FieldError("/reason", "required", "A cancellation gives its reason.")])
+        raise ValidationFailed(
+            [FieldError("/reason", "required", "A cancellation gives its reason.")]
+        )
     if record.status not in CANCELLABLE:
         raise errors.NotCancellable(
             f"A declaration that is {record.status.value} cannot be cancelled.",
@@ -270,9 +351,14 @@ def cancel(cmd: commands.CancelDeclaration, uow: DeclarationsUnitOfWork) -> dict
             uow.tasks.save(task)
     previous, record.status, record.updated_at = record.status, Status.CANCELLED, uow.now()
     uow.declarations.save(record)
-    uow.record(events.DeclarationCancelled(
-        declaration_id=record.id, actor=cmd.actor, occurred_at=uow.now(), reason=cmd.reason,
-    ))
+    uow.record(
+        events.DeclarationCancelled(
+            declaration_id=record.id,
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            reason=cmd.reason,
+        )
+    )
     _status_changed(uow, record, previous, cmd.actor, cmd.reason)
     return {"id": record.id, "status": record.status.value, "revision": record.revision}
 
@@ -285,14 +371,21 @@ def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> di
     if cmd.agency != RELEASE_AGENCY or record.status is not Status.CLEARED:
         raise errors.NotReleasable(
             f"Only {RELEASE_AGENCY} releases, and only a cleared declaration "
-            f"(this one is {record.status.value}).", status=record.status.value,
+            f"(this one is {record.status.value}).",
+            status=record.status.value,
         )
     previous, record.status, record.updated_at = record.status, Status.RELEASED, uow.now()
     uow.declarations.save(record)
-    uow.record(events.DeclarationReleased(
-        declaration_id=record.id, actor=cmd.actor, agency=cmd.agency, occurred_at=uow.now(),
-        reason=cmd.reason, data={"revision": record.revision},
-    ))
+    uow.record(
+        events.DeclarationReleased(
+            declaration_id=record.id,
+            actor=cmd.actor,
+            agency=cmd.agency,
+            occurred_at=uow.now(),
+            reason=cmd.reason,
+            data={"revision": record.revision},
+        )
+    )
     _status_changed(uow, record, previous, cmd.actor, cmd.reason, cmd.agency)
     return {"id": record.id, "status": record.status.value, "revision": record.revision}
 

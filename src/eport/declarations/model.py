@@ -1,7 +1,7 @@
 """The declaration aggregate and its lifecycle: one home for the combined status.
 
     lodged ──► under_review ──► cleared ──► released
-       │            │  ▲           
+       │            │  ▲
        │            ▼  │ (decisions)
        │         queried ──► amended ──► under_review …
        └──► rejected (any agency rejects)     cancelled (trader, any time before release)

@@ -12,8 +12,11 @@ from rich.console import Console
 
 from eport.config import Settings
 
-app = typer.Typer(help="E-Port: a National Single Window for international trade.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="E-Port: a National Single Window for international trade.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 
 
@@ -84,9 +87,13 @@ def demo(
 def bench(
     declarations: Annotated[int, typer.Option("-n", help="Declarations to lodge.")] = 3000,
     clients: Annotated[int, typer.Option("-c", help="Concurrent clients.")] = 32,
-    postgres: Annotated[str | None, typer.Option(
-        help="Also run against this PostgreSQL URL (postgresql+psycopg://...).",
-        envvar="EPORT_BENCH_POSTGRES_URL")] = None,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            help="Also run against this PostgreSQL URL (postgresql+psycopg://...).",
+            envvar="EPORT_BENCH_POSTGRES_URL",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Lodge N varied declarations through the real HTTP stack; compare with a bare endpoint."""
@@ -114,8 +121,10 @@ def audit_verify(
     if report.ok:
         console.print(f"[green]audit chain intact[/]: {report.checked} entries")
     else:
-        console.print(f"[red]audit chain broken at entry {report.first_bad_seq}[/]: "
-                      f"{report.problem} ({report.checked} entries good before it)")
+        console.print(
+            f"[red]audit chain broken at entry {report.first_bad_seq}[/]: "
+            f"{report.problem} ({report.checked} entries good before it)"
+        )
         raise typer.Exit(1)
 
 

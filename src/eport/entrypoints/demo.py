@@ -37,8 +37,11 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _server(eport: EPort) -> Iterator[str]:
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(eport), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(eport), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
@@ -55,14 +58,24 @@ def _server(eport: EPort) -> Iterator[str]:
 
 
 class Walkthrough:
-    def __init__(self, client: httpx.Client, tokens: dict[str, str],
-                 console: Console | None) -> None:
+    def __init__(
+        self, client: httpx.Client, tokens: dict[str, str], console: Console | None
+    ) -> None:
         self.client, self.tokens, self.console = client, tokens, console
         self.steps: list[dict[str, Any]] = []
         self.ok = True
 
-    def call(self, user: str, method: str, path: str, body: Any = None, *,
-             expect: int, say: str, key: bool = False) -> dict[str, Any]:
+    def call(
+        self,
+        user: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        expect: int,
+        say: str,
+        key: bool = False,
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
         if key:
             headers["Idempotency-Key"] = uuid.uuid4().hex
@@ -70,19 +83,32 @@ class Walkthrough:
         ok = r.status_code == expect
         self.ok &= ok
         data: dict[str, Any] = r.json() if r.content else {}
-        self.steps.append({"step": say, "user": user, "request": f"{method} {path}",
-                           "status": r.status_code, "ok": ok})
+        self.steps.append(
+            {
+                "step": say,
+                "user": user,
+                "request": f"{method} {path}",
+                "status": r.status_code,
+                "ok": ok,
+            }
+        )
         if self.console:
             mark = "[green]✓[/]" if ok else "[red]✗[/]"
-            self.console.print(f"  {mark} {say}  [dim]{user} · {method} {path} → "
-                               f"{r.status_code}[/]")
+            self.console.print(
+                f"  {mark} {say}  [dim]{user} · {method} {path} → {r.status_code}[/]"
+            )
             if not ok:
                 self.console.print(f"    [red]{r.text[:500]}[/]")
         return data
 
     def status(self, did: str) -> str:
-        detail = self.call("trader@demo", "GET", f"/api/v1/declarations/{did}", expect=200,
-                           say="trader checks the combined status")
+        detail = self.call(
+            "trader@demo",
+            "GET",
+            f"/api/v1/declarations/{did}",
+            expect=200,
+            say="trader checks the combined status",
+        )
         state = str(detail.get("status"))
         agencies = ", ".join(f"{t['agency']}={t['state']}" for t in detail.get("agencies", []))
         if self.console:
@@ -94,42 +120,87 @@ def _import(w: Walkthrough) -> dict[str, Any]:
     c = w.console
     if c:
         c.rule("Import: frozen beef and laptops by sea from Melbourne to Shanghai")
-    dec = w.call("trader@demo", "POST", "/api/v1/declarations", meat_import(), expect=201,
-                 key=True, say="trader lodges one import declaration for every agency")
+    dec = w.call(
+        "trader@demo",
+        "POST",
+        "/api/v1/declarations",
+        meat_import(),
+        expect=201,
+        key=True,
+        say="trader lodges one import declaration for every agency",
+    )
     did, tasks = dec["id"], {a: v["task"] for a, v in dec["agencies"].items()}
     if c:
         routed = "; ".join(f"{a} ({' '.join(v['rules'])})" for a, v in dec["agencies"].items())
         c.print(f"    id {did}; receipt sha256 {dec['receipt']['sha256'][:16]}…")
         c.print(f"    routed to {routed}")
     decisions: dict[str, str] = {}
-    w.call("customs@demo", "POST", f"/api/v1/tasks/{tasks['customs']}/decision",
-           {"decision": "accept", "reason": "Documents in order"}, expect=200,
-           say="customs accepts")
+    w.call(
+        "customs@demo",
+        "POST",
+        f"/api/v1/tasks/{tasks['customs']}/decision",
+        {"decision": "accept", "reason": "Documents in order"},
+        expect=200,
+        say="customs accepts",
+    )
     decisions["customs"] = "accept"
-    w.call("terminal@demo", "POST", f"/api/v1/tasks/{tasks['port']}/decision",
-           {"decision": "accept"}, expect=200, say="port and terminal accept")
+    w.call(
+        "terminal@demo",
+        "POST",
+        f"/api/v1/tasks/{tasks['port']}/decision",
+        {"decision": "accept"},
+        expect=200,
+        say="port and terminal accept",
+    )
     decisions["port"] = "accept"
-    w.call("quarantine@demo", "POST", f"/api/v1/tasks/{tasks['quarantine']}/decision",
-           {"decision": "query", "reason": "State the approved plant number of the beef"},
-           expect=200, say="quarantine queries the beef line")
+    w.call(
+        "quarantine@demo",
+        "POST",
+        f"/api/v1/tasks/{tasks['quarantine']}/decision",
+        {"decision": "query", "reason": "State the approved plant number of the beef"},
+        expect=200,
+        say="quarantine queries the beef line",
+    )
     w.status(did)
     amended = meat_import()
     amended["goodsItems"][0]["description"] = "Frozen boneless beef, establishment AU-0123"
-    result = w.call("trader@demo", "POST", f"/api/v1/declarations/{did}/amendments",
-                    {"reason": "Plant number added", "declaration": amended}, expect=201,
-                    key=True, say="trader amends (revision 2)")
+    result = w.call(
+        "trader@demo",
+        "POST",
+        f"/api/v1/declarations/{did}/amendments",
+        {"reason": "Plant number added", "declaration": amended},
+        expect=201,
+        key=True,
+        say="trader amends (revision 2)",
+    )
     if c and result:
         c.print(f"    diff {result['diff']}; re-routed {result['rerouted']}")
-    w.call("customs@demo", "POST", f"/api/v1/tasks/{tasks['customs']}/decision",
-           {"decision": "accept", "reason": "Amendment reviewed"}, expect=200,
-           say="customs accepts revision 2")
-    w.call("quarantine@demo", "POST", f"/api/v1/tasks/{tasks['quarantine']}/decision",
-           {"decision": "accept", "reason": "Plant approved; release for inspection at "
-            "destination"}, expect=200, say="quarantine accepts")
+    w.call(
+        "customs@demo",
+        "POST",
+        f"/api/v1/tasks/{tasks['customs']}/decision",
+        {"decision": "accept", "reason": "Amendment reviewed"},
+        expect=200,
+        say="customs accepts revision 2",
+    )
+    w.call(
+        "quarantine@demo",
+        "POST",
+        f"/api/v1/tasks/{tasks['quarantine']}/decision",
+        {"decision": "accept", "reason": "Plant approved; release for inspection at destination"},
+        expect=200,
+        say="quarantine accepts",
+    )
     decisions["quarantine"] = "query, then accept"
     w.status(did)
-    w.call("customs@demo", "POST", f"/api/v1/declarations/{did}/release",
-           {"reason": "All agencies cleared"}, expect=200, say="customs releases the goods")
+    w.call(
+        "customs@demo",
+        "POST",
+        f"/api/v1/declarations/{did}/release",
+        {"reason": "All agencies cleared"},
+        expect=200,
+        say="customs releases the goods",
+    )
     final = w.status(did)
     return {"id": did, "final": final, "decisions": decisions}
 
@@ -138,23 +209,50 @@ def _export(w: Walkthrough) -> dict[str, Any]:
     c = w.console
     if c:
         c.rule("Export: rare-earth oxides and trousers by sea from Shanghai to Rotterdam")
-    dec = w.call("trader@demo", "POST", "/api/v1/declarations", export_declaration(),
-                 expect=201, key=True, say="trader lodges one export declaration")
+    dec = w.call(
+        "trader@demo",
+        "POST",
+        "/api/v1/declarations",
+        export_declaration(),
+        expect=201,
+        key=True,
+        say="trader lodges one export declaration",
+    )
     did = dec["id"]
     if c:
         c.print(f"    id {did}; routed to {', '.join(dec['agencies'])}")
-    officers = {"commerce": "commerce@demo", "customs": "customs@demo", "forex": "forex@demo",
-                "tax": "tax@demo", "port": "terminal@demo"}
-    reasons = {"commerce": "Export licence MOFCOM-EX-2026-118 valid",
-               "forex": "Exporter in good standing", "tax": "Registered for export refund",
-               "customs": "Green lane", "port": "Container booked"}
+    officers = {
+        "commerce": "commerce@demo",
+        "customs": "customs@demo",
+        "forex": "forex@demo",
+        "tax": "tax@demo",
+        "port": "terminal@demo",
+    }
+    reasons = {
+        "commerce": "Export licence MOFCOM-EX-2026-118 valid",
+        "forex": "Exporter in good standing",
+        "tax": "Registered for export refund",
+        "customs": "Green lane",
+        "port": "Container booked",
+    }
     for agency, user in officers.items():
-        w.call(user, "POST", f"/api/v1/tasks/{dec['agencies'][agency]['task']}/decision",
-               {"decision": "accept", "reason": reasons[agency]}, expect=200,
-               say=f"{agency} accepts")
+        w.call(
+            user,
+            "POST",
+            f"/api/v1/tasks/{dec['agencies'][agency]['task']}/decision",
+            {"decision": "accept", "reason": reasons[agency]},
+            expect=200,
+            say=f"{agency} accepts",
+        )
     w.status(did)
-    w.call("customs@demo", "POST", f"/api/v1/declarations/{did}/release", {}, expect=200,
-           say="customs releases for export")
+    w.call(
+        "customs@demo",
+        "POST",
+        f"/api/v1/declarations/{did}/release",
+        {},
+        expect=200,
+        say="customs releases for export",
+    )
     final = w.status(did)
     return {"id": did, "final": final, "decisions": dict.fromkeys(officers, "accept")}
 
@@ -171,13 +269,19 @@ def run_demo(console: Console | None = None) -> dict[str, Any]:
             w = Walkthrough(client, tokens, console)
             imported = _import(w)
             exported = _export(w)
-            history = w.call("trader@demo", "GET",
-                             f"/api/v1/declarations/{imported['id']}/history", expect=200,
-                             say="trader reads the import's history")
+            history = w.call(
+                "trader@demo",
+                "GET",
+                f"/api/v1/declarations/{imported['id']}/history",
+                expect=200,
+                say="trader reads the import's history",
+            )
         ok = w.ok and imported["final"] == "released" and exported["final"] == "released"
         if console:
             console.rule()
-            console.print(f"[{'green' if ok else 'red'}]{'Both scenarios released' if ok else 'FAILED'}[/]"
-                          f" · {len(history.get('events', []))} events on the import's "
-                          f"timeline · {len(w.steps)} API calls")
+            console.print(
+                f"[{'green' if ok else 'red'}]{'Both scenarios released' if ok else 'FAILED'}[/]"
+                f" · {len(history.get('events', []))} events on the import's "
+                f"timeline · {len(w.steps)} API calls"
+            )
         return {"ok": ok, "import": imported, "export": exported, "steps": w.steps}

@@ -10,21 +10,36 @@ from eport.datamodel.identifiers import make_uscc
 
 TRADER_USCC = make_uscc("91310000MA1FL0001")
 OTHER_USCC = make_uscc("91440300MA5F00003")
-SUPPLIER = {"name": "Acme Exports Pty Ltd", "identifier": {"scheme": "TIN", "value": "AU51824753556"},
-            "country": "AU"}
+SUPPLIER = {
+    "name": "Acme Exports Pty Ltd",
+    "identifier": {"scheme": "TIN", "value": "AU51824753556"},
+    "country": "AU",
+}
 
 
-def party(name: str = "Shanghai Eastern Trading Co., Ltd.", uscc: str = TRADER_USCC
-          ) -> dict[str, Any]:
-    return {"name": name, "identifier": {"scheme": "USCC", "value": uscc},
-            "address": "88 Century Avenue, Pudong, Shanghai", "country": "CN"}
+def party(
+    name: str = "Shanghai Eastern Trading Co., Ltd.", uscc: str = TRADER_USCC
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "identifier": {"scheme": "USCC", "value": uscc},
+        "address": "88 Century Avenue, Pudong, Shanghai",
+        "country": "CN",
+    }
 
 
 def item(seq: int = 1, hs: str = "847130", **over: Any) -> dict[str, Any]:
     base = {
-        "sequence": seq, "hsCode": hs, "description": "Portable laptop computers",
-        "originCountry": "VN", "quantity": "100", "unit": "H87", "netMass": "250.5",
-        "grossMass": "300", "value": "45000.00", "procedureCode": "4000",
+        "sequence": seq,
+        "hsCode": hs,
+        "description": "Portable laptop computers",
+        "originCountry": "VN",
+        "quantity": "100",
+        "unit": "H87",
+        "netMass": "250.5",
+        "grossMass": "300",
+        "value": "45000.00",
+        "procedureCode": "4000",
     }
     base.update(over)
     return base
@@ -38,8 +53,12 @@ def import_declaration(**over: Any) -> dict[str, Any]:
         "importer": party(),
         "exporter": SUPPLIER,
         "customsOffice": "CNSHA01",
-        "transport": {"mode": "1", "identifier": "IMO9321483", "name": "EVER GIVEN",
-                      "nationality": "PA"},
+        "transport": {
+            "mode": "1",
+            "identifier": "IMO9321483",
+            "name": "EVER GIVEN",
+            "nationality": "PA",
+        },
         "placeOfLoading": "VNSGN",
         "placeOfUnloading": "CNSHA",
         "countryOfDispatch": "VN",
@@ -52,8 +71,10 @@ def import_declaration(**over: Any) -> dict[str, Any]:
         "transportDocument": {"type": "705", "reference": "MAEU123456789"},
         "containers": ["CSQU3054383"],
         "goodsItems": [item()],
-        "documents": [{"type": "380", "reference": "INV-2026-0001"},
-                      {"type": "271", "reference": "PL-2026-0001"}],
+        "documents": [
+            {"type": "380", "reference": "INV-2026-0001"},
+            {"type": "271", "reference": "PL-2026-0001"},
+        ],
     }
     doc.update(over)
     return doc
@@ -61,12 +82,24 @@ def import_declaration(**over: Any) -> dict[str, Any]:
 
 def meat_import(**over: Any) -> dict[str, Any]:
     """Frozen beef (quarantine, needs a veterinary certificate) plus laptops."""
-    beef = item(1, "020230", description="Frozen boneless beef", originCountry="AU",
-                quantity="20000", unit="KGM", netMass="20000", grossMass="21000",
-                value="98000.00",
-                documents=[{"type": "853", "reference": "AU-VET-2026-7781"}])
-    doc = import_declaration(goodsItems=[beef, item(2)], invoiceAmount="143000.00",
-                             countryOfDispatch="AU", placeOfLoading="AUMEL")
+    beef = item(
+        1,
+        "020230",
+        description="Frozen boneless beef",
+        originCountry="AU",
+        quantity="20000",
+        unit="KGM",
+        netMass="20000",
+        grossMass="21000",
+        value="98000.00",
+        documents=[{"type": "853", "reference": "AU-VET-2026-7781"}],
+    )
+    doc = import_declaration(
+        goodsItems=[beef, item(2)],
+        invoiceAmount="143000.00",
+        countryOfDispatch="AU",
+        placeOfLoading="AUMEL",
+    )
     doc.update(over)
     return doc
 
@@ -74,28 +107,71 @@ def meat_import(**over: Any) -> dict[str, Any]:
 def export_declaration(**over: Any) -> dict[str, Any]:
     """Rare-earth oxides (export licence) and textiles, by sea to Rotterdam."""
     doc = import_declaration(
-        declarationType="EX", traderReference="SO-2026-0042",
-        importer={"name": "Rotterdam Metals BV",
-                  "identifier": {"scheme": "EORI", "value": "NL812345678"}, "country": "NL"},
-        exporter=party(), placeOfLoading="CNSHA", placeOfUnloading="NLRTM",
-        countryOfDispatch="CN", countryOfDestination="NL", incoterm="CIF", currency="EUR",
+        declarationType="EX",
+        traderReference="SO-2026-0042",
+        importer={
+            "name": "Rotterdam Metals BV",
+            "identifier": {"scheme": "EORI", "value": "NL812345678"},
+            "country": "NL",
+        },
+        exporter=party(),
+        placeOfLoading="CNSHA",
+        placeOfUnloading="NLRTM",
+        countryOfDispatch="CN",
+        countryOfDestination="NL",
+        incoterm="CIF",
+        currency="EUR",
         invoiceAmount="86000.00",
         goodsItems=[
-            item(1, "284690", description="Rare-earth oxides", originCountry="CN",
-                 quantity="2000", unit="KGM", netMass="2000", grossMass="2100",
-                 value="70000.00", procedureCode="1000",
-                 documents=[{"type": "811", "reference": "MOFCOM-EX-2026-118"}]),
-            item(2, "620342", description="Men's cotton trousers", originCountry="CN",
-                 quantity="4000", unit="H87", netMass="1600", grossMass="1800",
-                 value="16000.00", procedureCode="1000"),
+            item(
+                1,
+                "284690",
+                description="Rare-earth oxides",
+                originCountry="CN",
+                quantity="2000",
+                unit="KGM",
+                netMass="2000",
+                grossMass="2100",
+                value="70000.00",
+                procedureCode="1000",
+                documents=[{"type": "811", "reference": "MOFCOM-EX-2026-118"}],
+            ),
+            item(
+                2,
+                "620342",
+                description="Men's cotton trousers",
+                originCountry="CN",
+                quantity="4000",
+                unit="H87",
+                netMass="1600",
+                grossMass="1800",
+                value="16000.00",
+                procedureCode="1000",
+            ),
         ],
     )
     doc.update(over)
     return doc
 
 
-HS_POOL = ["847130", "851713", "870323", "020230", "090111", "610910", "940360", "392690",
-           "730890", "300490", "847330", "854231", "640399", "950300", "220421", "030617"]
+HS_POOL = [
+    "847130",
+    "851713",
+    "870323",
+    "020230",
+    "090111",
+    "610910",
+    "940360",
+    "392690",
+    "730890",
+    "300490",
+    "847330",
+    "854231",
+    "640399",
+    "950300",
+    "220421",
+    "030617",
+]
 
 
 def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str, Any]:
@@ -110,12 +186,19 @@ def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str
         if hs.startswith("0202"):
             docs.append({"type": "853", "reference": f"VET-{rng.randrange(10**6)}"})
         net = rng.randrange(1, 20000)
-        goods.append(item(seq, hs, description=f"Goods line {seq} of kind {hs}",
-                          originCountry=rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
-                          quantity=str(rng.randrange(1, 5000)), netMass=str(net),
-                          grossMass=str(net + rng.randrange(0, 500)),
-                          value=f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
-                          documents=docs))
+        goods.append(
+            item(
+                seq,
+                hs,
+                description=f"Goods line {seq} of kind {hs}",
+                originCountry=rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
+                quantity=str(rng.randrange(1, 5000)),
+                netMass=str(net),
+                grossMass=str(net + rng.randrange(0, 500)),
+                value=f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
+                documents=docs,
+            )
+        )
     return import_declaration(traderReference=f"PO-{rng.randrange(10**9)}", goodsItems=goods)
 
 

@@ -19,46 +19,77 @@ SYSTEM = "system"
 
 AGENCIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("customs", "General Administration of Customs", ("/",)),
-    ("quarantine", "Inspection and Quarantine", ("/countryOfDispatch", "/transport",
-                                                 "/placeOfLoading")),
+    (
+        "quarantine",
+        "Inspection and Quarantine",
+        ("/countryOfDispatch", "/transport", "/placeOfLoading"),
+    ),
     ("commerce", "Ministry of Commerce (licences)", ("/importer", "/exporter", "/documents")),
-    ("forex", "State Administration of Foreign Exchange", ("/invoiceAmount", "/currency",
-                                                           "/exporter", "/importer")),
+    (
+        "forex",
+        "State Administration of Foreign Exchange",
+        ("/invoiceAmount", "/currency", "/exporter", "/importer"),
+    ),
     ("tax", "State Taxation Administration", ("/exporter", "/invoiceAmount", "/currency")),
-    ("port", "Port and terminal authority", ("/transport", "/containers",
-                                             "/transportDocument")),
+    ("port", "Port and terminal authority", ("/transport", "/containers", "/transportDocument")),
 ]
 
 ANIMAL_PLANT_FOOD = tuple(f"{c:02d}" for c in range(1, 25))
 
 RULES: list[dict[str, Any]] = [
-    {"code": "CUS-ALL", "description": "Customs clears every declaration.",
-     "conditions": Conditions(), "agencies": ("customs",)},
-    {"code": "QUA-FOOD-IM", "description": "Animals, plants and food imported are inspected "
-     "by quarantine.", "conditions": Conditions(hs_prefixes=ANIMAL_PLANT_FOOD,
-                                                declaration_types=("IM",)),
-     "agencies": ("quarantine",)},
-    {"code": "QUA-MEAT-VET", "description": "Imported meat needs a veterinary certificate.",
-     "conditions": Conditions(hs_prefixes=("0201", "0202", "0203", "0204", "0207"),
-                              declaration_types=("IM",)),
-     "agencies": ("quarantine",),
-     "documents": (RequiredDocument("853", "veterinary certificate of the exporting "
-                                           "country"),)},
-    {"code": "COM-LIC-VEHICLES", "description": "Imported motor vehicles need an automatic "
-     "import licence.", "conditions": Conditions(hs_prefixes=("8703",),
-                                                 declaration_types=("IM",)),
-     "agencies": ("commerce",),
-     "documents": (RequiredDocument("911", "automatic import licence"),)},
-    {"code": "COM-LIC-RARE-EARTH", "description": "Rare earths need an export licence.",
-     "conditions": Conditions(hs_prefixes=("2805", "2846"), declaration_types=("EX",)),
-     "agencies": ("commerce",),
-     "documents": (RequiredDocument("811", "export licence for rare earths"),)},
-    {"code": "FX-EXPORT", "description": "Exports are verified against forex receipts.",
-     "conditions": Conditions(declaration_types=("EX",)), "agencies": ("forex",)},
-    {"code": "TAX-EXPORT-REFUND", "description": "Exports feed the export VAT refund check.",
-     "conditions": Conditions(declaration_types=("EX",)), "agencies": ("tax",)},
-    {"code": "PORT-SEA", "description": "Sea cargo is handled by the port and terminal.",
-     "conditions": Conditions(transport_modes=("1",)), "agencies": ("port",)},
+    {
+        "code": "CUS-ALL",
+        "description": "Customs clears every declaration.",
+        "conditions": Conditions(),
+        "agencies": ("customs",),
+    },
+    {
+        "code": "QUA-FOOD-IM",
+        "description": "Animals, plants and food imported are inspected by quarantine.",
+        "conditions": Conditions(hs_prefixes=ANIMAL_PLANT_FOOD, declaration_types=("IM",)),
+        "agencies": ("quarantine",),
+    },
+    {
+        "code": "QUA-MEAT-VET",
+        "description": "Imported meat needs a veterinary certificate.",
+        "conditions": Conditions(
+            hs_prefixes=("0201", "0202", "0203", "0204", "0207"), declaration_types=("IM",)
+        ),
+        "agencies": ("quarantine",),
+        "documents": (RequiredDocument("853", "veterinary certificate of the exporting country"),),
+    },
+    {
+        "code": "COM-LIC-VEHICLES",
+        "description": "Imported motor vehicles need an automatic import licence.",
+        "conditions": Conditions(hs_prefixes=("8703",), declaration_types=("IM",)),
+        "agencies": ("commerce",),
+        "documents": (RequiredDocument("911", "automatic import licence"),),
+    },
+    {
+        "code": "COM-LIC-RARE-EARTH",
+        "description": "Rare earths need an export licence.",
+        "conditions": Conditions(hs_prefixes=("2805", "2846"), declaration_types=("EX",)),
+        "agencies": ("commerce",),
+        "documents": (RequiredDocument("811", "export licence for rare earths"),),
+    },
+    {
+        "code": "FX-EXPORT",
+        "description": "Exports are verified against forex receipts.",
+        "conditions": Conditions(declaration_types=("EX",)),
+        "agencies": ("forex",),
+    },
+    {
+        "code": "TAX-EXPORT-REFUND",
+        "description": "Exports feed the export VAT refund check.",
+        "conditions": Conditions(declaration_types=("EX",)),
+        "agencies": ("tax",),
+    },
+    {
+        "code": "PORT-SEA",
+        "description": "Sea cargo is handled by the port and terminal.",
+        "conditions": Conditions(transport_modes=("1",)),
+        "agencies": ("port",),
+    },
 ]
 
 ENTERPRISES: list[tuple[str, str, str]] = [
@@ -97,21 +128,35 @@ def seed_demo(eport: EPort) -> bool:
     for code, name, interests in AGENCIES:
         eport.run(rc.PutAgency(actor=SYSTEM, code=code, name=name, interests=interests))
     for rule in RULES:
-        eport.run(rc.PutCatalogueRule(
-            actor=SYSTEM, code=rule["code"], description=rule["description"],
-            conditions=rule["conditions"], agencies=rule["agencies"],
-            documents=rule.get("documents", ()), effective_from=date(2024, 1, 1),
-            effective_to=None,
-        ))
+        eport.run(
+            rc.PutCatalogueRule(
+                actor=SYSTEM,
+                code=rule["code"],
+                description=rule["description"],
+                conditions=rule["conditions"],
+                agencies=rule["agencies"],
+                documents=rule.get("documents", ()),
+                effective_from=date(2024, 1, 1),
+                effective_to=None,
+            )
+        )
     ids = {}
     for key, uscc, name in ENTERPRISES:
-        ids[key] = eport.run(ic.RegisterEnterprise(actor=SYSTEM, scheme="USCC", identifier=uscc,
-                                                   name=name)).id
+        ids[key] = eport.run(
+            ic.RegisterEnterprise(actor=SYSTEM, scheme="USCC", identifier=uscc, name=name)
+        ).id
     for email, name, role, enterprise, agency in USERS:
         roles = frozenset({role, Role.OFFICER}) if role is Role.TERMINAL else frozenset({role})
-        eport.run(ic.CreateUser(actor=SYSTEM, email=email, name=name, roles=roles,
-                                enterprise=ids[enterprise] if enterprise else None,
-                                agency=agency))
+        eport.run(
+            ic.CreateUser(
+                actor=SYSTEM,
+                email=email,
+                name=name,
+                roles=roles,
+                enterprise=ids[enterprise] if enterprise else None,
+                agency=agency,
+            )
+        )
     return True
 
 

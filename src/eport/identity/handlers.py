@@ -13,7 +13,7 @@ from eport.identity.ports import IdentityUnitOfWork
 from eport.kernel.errors import ErrorList
 from eport.kernel.ids import new_id
 
-TOKEN_PREFIX = "ept_"
+TOKEN_PREFIX = "ept_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
 
 
 def hash_token(token: str) -> str:
@@ -26,28 +26,38 @@ def register_enterprise(cmd: commands.RegisterEnterprise, uow: IdentityUnitOfWor
     if not identifiers.is_known_scheme(cmd.scheme):
         problems.add("/scheme", "identifier.scheme_unknown", f"Unknown scheme {cmd.scheme!r}.")
     elif not identifiers.is_valid_identifier(cmd.scheme, cmd.identifier):
-        problems.add("/identifier", "identifier.invalid",
-                     f"{cmd.identifier!r} is not a valid {cmd.scheme} identifier.")
+        problems.add(
+            "/identifier",
+            "identifier.invalid",
+            f"{cmd.identifier!r} is not a valid {cmd.scheme} identifier.",
+        )
     if not cmd.name.strip():
         problems.add("/name", "required", "An enterprise has a legal name.")
     problems.raise_if_any()
     if uow.identity.enterprise_by_identifier(cmd.scheme, cmd.identifier) is not None:
-        raise errors.AlreadyExists("This enterprise is already registered.",
-                                   identifier=cmd.identifier)
+        raise errors.AlreadyExists(
+            "This enterprise is already registered.", identifier=cmd.identifier
+        )
     enterprise = Enterprise(new_id("ENT"), cmd.scheme, cmd.identifier, cmd.name.strip())
     uow.identity.add_enterprise(enterprise)
-    uow.record(events.EnterpriseRegistered(
-        actor=cmd.actor, occurred_at=uow.now(),
-        data={"id": enterprise.id, "scheme": cmd.scheme, "identifier": cmd.identifier},
-    ))
+    uow.record(
+        events.EnterpriseRegistered(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            data={"id": enterprise.id, "scheme": cmd.scheme, "identifier": cmd.identifier},
+        )
+    )
     return enterprise
 
 
 def create_user(cmd: commands.CreateUser, uow: IdentityUnitOfWork) -> User:
     problems = ErrorList()
     if (cmd.enterprise is None) == (cmd.agency is None):
-        problems.add("/enterprise", "user.affiliation",
-                     "A user belongs to exactly one enterprise or one agency.")
+        problems.add(
+            "/enterprise",
+            "user.affiliation",
+            "A user belongs to exactly one enterprise or one agency.",
+        )
     if cmd.enterprise is not None and uow.identity.get_enterprise(cmd.enterprise) is None:
         problems.add("/enterprise", "enterprise.unknown", f"No enterprise {cmd.enterprise!r}.")
     if "@" not in cmd.email:
@@ -59,11 +69,19 @@ def create_user(cmd: commands.CreateUser, uow: IdentityUnitOfWork) -> User:
         raise errors.AlreadyExists("A user with this e-mail exists.", email=cmd.email)
     user = User(new_id("USR"), cmd.email.lower(), cmd.name, cmd.roles, cmd.enterprise, cmd.agency)
     uow.identity.add_user(user)
-    uow.record(events.UserCreated(
-        actor=cmd.actor, occurred_at=uow.now(), agency=cmd.agency,
-        data={"id": user.id, "email": user.email, "roles": sorted(user.roles),
-              "enterprise": cmd.enterprise},
-    ))
+    uow.record(
+        events.UserCreated(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            agency=cmd.agency,
+            data={
+                "id": user.id,
+                "email": user.email,
+                "roles": sorted(user.roles),
+                "enterprise": cmd.enterprise,
+            },
+        )
+    )
     return user
 
 
@@ -75,10 +93,13 @@ def issue_token(cmd: commands.IssueToken, uow: IdentityUnitOfWork) -> dict[str, 
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(new_id("TOK"), user.id, cmd.label, uow.now(), cmd.expires_at)
     uow.identity.add_token(token, hash_token(secret))
-    uow.record(events.TokenIssued(
-        actor=cmd.actor, occurred_at=uow.now(),
-        data={"token": token.id, "user": user.id, "label": cmd.label},
-    ))
+    uow.record(
+        events.TokenIssued(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            data={"token": token.id, "user": user.id, "label": cmd.label},
+        )
+    )
     return {"id": token.id, "token": secret, "userId": user.id, "label": cmd.label}
 
 
@@ -86,5 +107,6 @@ def revoke_token(cmd: commands.RevokeToken, uow: IdentityUnitOfWork) -> None:
     if uow.identity.get_token(cmd.token_id) is None:
         raise errors.UserNotFound("No such token.", id=cmd.token_id)
     uow.identity.revoke_token(cmd.token_id)
-    uow.record(events.TokenRevoked(actor=cmd.actor, occurred_at=uow.now(),
-                                   data={"token": cmd.token_id}))
+    uow.record(
+        events.TokenRevoked(actor=cmd.actor, occurred_at=uow.now(), data={"token": cmd.token_id})
+    )

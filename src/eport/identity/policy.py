@@ -32,13 +32,19 @@ class Action(StrEnum):
     READ_AUDIT = "audit.read"
 
 
-def _decide(principal: Principal, action: Action, target: str | None, allowed: bool,
-            rule: str) -> bool:
+def _decide(
+    principal: Principal, action: Action, target: str | None, allowed: bool, rule: str
+) -> bool:
     log.info(
         "access %s",
         "allow" if allowed else "deny",
-        extra={"who": principal.user_id, "action": action.value, "target": target,
-               "rule": rule, "allowed": allowed},
+        extra={
+            "who": principal.user_id,
+            "action": action.value,
+            "target": target,
+            "rule": rule,
+            "allowed": allowed,
+        },
     )
     return allowed
 
@@ -60,8 +66,9 @@ def require_lodger(principal: Principal, action: Action) -> str:
     return principal.enterprise
 
 
-def can_read_declaration(principal: Principal, owner: str, agencies: Collection[str],
-                         declaration_id: str) -> None:
+def can_read_declaration(
+    principal: Principal, owner: str, agencies: Collection[str], declaration_id: str
+) -> None:
     """A trader reads its enterprise's declarations; an officer those routed to its agency."""
     if principal.enterprise is not None and principal.enterprise == owner:
         _decide(principal, Action.READ_DECLARATION, declaration_id, True, "own enterprise")

@@ -49,7 +49,9 @@ class EPortError(Exception):
 class ValidationFailed(EPortError):
     code = "validation_failed"
 
-    def __init__(self, errors: list[FieldError], message: str = "The document is not valid.") -> None:
+    def __init__(
+        self, errors: list[FieldError], message: str = "The document is not valid."
+    ) -> None:
         super().__init__(message)
         self.errors = errors
 

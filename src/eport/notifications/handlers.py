@@ -22,13 +22,16 @@ def subscribe(cmd: commands.Subscribe, uow: NotificationsUnitOfWork) -> dict[str
     if len(cmd.url) > 2000:
         problems.add("/url", "string.too_long", "At most 2000 characters.")
     problems.raise_if_any()
-    sub = Subscription(new_id("WHK"), cmd.enterprise, cmd.url, "whsec_" + secrets.token_hex(24),
-                       cmd.event_types)
+    sub = Subscription(
+        new_id("WHK"), cmd.enterprise, cmd.url, "whsec_" + secrets.token_hex(24), cmd.event_types
+    )
     uow.subscriptions.add(sub)
-    uow.record(events.WebhookSubscribed(actor=cmd.actor, occurred_at=uow.now(),
-                                        data={"id": sub.id, "url": sub.url}))
-    return {"id": sub.id, "url": sub.url, "secret": sub.secret,
-            "eventTypes": list(sub.event_types)}
+    uow.record(
+        events.WebhookSubscribed(
+            actor=cmd.actor, occurred_at=uow.now(), data={"id": sub.id, "url": sub.url}
+        )
+    )
+    return {"id": sub.id, "url": sub.url, "secret": sub.secret, "eventTypes": list(sub.event_types)}
 
 
 def unsubscribe(cmd: commands.Unsubscribe, uow: NotificationsUnitOfWork) -> None:
@@ -36,8 +39,9 @@ def unsubscribe(cmd: commands.Unsubscribe, uow: NotificationsUnitOfWork) -> None
     if sub is None or sub.enterprise != cmd.enterprise:
         raise errors.SubscriptionNotFound("No such subscription.", id=cmd.subscription_id)
     uow.subscriptions.deactivate(sub.id)
-    uow.record(events.WebhookUnsubscribed(actor=cmd.actor, occurred_at=uow.now(),
-                                          data={"id": sub.id}))
+    uow.record(
+        events.WebhookUnsubscribed(actor=cmd.actor, occurred_at=uow.now(), data={"id": sub.id})
+    )
 
 
 def retry_delivery(cmd: commands.RetryDelivery, uow: NotificationsUnitOfWork) -> None:

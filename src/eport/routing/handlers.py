@@ -35,15 +35,29 @@ def decide(cmd: commands.DecideTask, uow: RoutingUnitOfWork) -> dict[str, Any]:
             revision=task.revision,
         )
     task.state, task.decision, task.reason, task.decided_by = (
-        DECISION_STATE[cmd.decision], cmd.decision, reason, cmd.actor)
+        DECISION_STATE[cmd.decision],
+        cmd.decision,
+        reason,
+        cmd.actor,
+    )
     uow.tasks.save(task)
-    uow.record(events.TaskDecided(
-        declaration_id=task.declaration_id, actor=cmd.actor, agency=task.agency,
-        reason=reason, occurred_at=uow.now(),
-        data={"task": task.id, "decision": cmd.decision.value, "revision": task.revision},
-    ))
-    return {"id": task.id, "declarationId": task.declaration_id, "agency": task.agency,
-            "state": task.state.value, "revision": task.revision}
+    uow.record(
+        events.TaskDecided(
+            declaration_id=task.declaration_id,
+            actor=cmd.actor,
+            agency=task.agency,
+            reason=reason,
+            occurred_at=uow.now(),
+            data={"task": task.id, "decision": cmd.decision.value, "revision": task.revision},
+        )
+    )
+    return {
+        "id": task.id,
+        "declarationId": task.declaration_id,
+        "agency": task.agency,
+        "state": task.state.value,
+        "revision": task.revision,
+    }
 
 
 def put_rule(cmd: commands.PutCatalogueRule, uow: RoutingUnitOfWork) -> CatalogueRule:
@@ -61,19 +75,27 @@ def put_rule(cmd: commands.PutCatalogueRule, uow: RoutingUnitOfWork) -> Catalogu
     current = versions[-1].version if versions else None
     if current != cmd.expected_version:
         raise errors.RuleVersionConflict(
-            f"Rule {cmd.code} is at version {current}; you edited version "
-            f"{cmd.expected_version}.", current=current,
+            f"Rule {cmd.code} is at version {current}; you edited version {cmd.expected_version}.",
+            current=current,
         )
     rule = CatalogueRule(
-        code=cmd.code, version=(current or 0) + 1, description=cmd.description,
-        conditions=cmd.conditions, agencies=cmd.agencies, documents=cmd.documents,
-        effective_from=cmd.effective_from, effective_to=cmd.effective_to,
+        code=cmd.code,
+        version=(current or 0) + 1,
+        description=cmd.description,
+        conditions=cmd.conditions,
+        agencies=cmd.agencies,
+        documents=cmd.documents,
+        effective_from=cmd.effective_from,
+        effective_to=cmd.effective_to,
     )
     uow.catalogue.add_version(rule, cmd.actor)
-    uow.record(events.CatalogueRuleChanged(
-        actor=cmd.actor, occurred_at=uow.now(),
-        data={"code": rule.code, "version": rule.version, "retired": False},
-    ))
+    uow.record(
+        events.CatalogueRuleChanged(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            data={"code": rule.code, "version": rule.version, "retired": False},
+        )
+    )
     return rule
 
 
@@ -83,18 +105,26 @@ def retire_rule(cmd: commands.RetireCatalogueRule, uow: RoutingUnitOfWork) -> Ca
         raise errors.RuleNotFound(f"No rule {cmd.code} in force.", code=cmd.code)
     rule = dataclasses.replace(versions[-1], version=versions[-1].version + 1, retired=True)
     uow.catalogue.add_version(rule, cmd.actor)
-    uow.record(events.CatalogueRuleChanged(
-        actor=cmd.actor, occurred_at=uow.now(), reason=cmd.reason,
-        data={"code": rule.code, "version": rule.version, "retired": True},
-    ))
+    uow.record(
+        events.CatalogueRuleChanged(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            reason=cmd.reason,
+            data={"code": rule.code, "version": rule.version, "retired": True},
+        )
+    )
     return rule
 
 
 def put_agency(cmd: commands.PutAgency, uow: RoutingUnitOfWork) -> Agency:
     agency = Agency(cmd.code, cmd.name, cmd.interests, cmd.active)
     uow.catalogue.put_agency(agency)
-    uow.record(events.AgencyChanged(
-        actor=cmd.actor, occurred_at=uow.now(), agency=cmd.code,
-        data={"code": cmd.code, "name": cmd.name, "active": cmd.active},
-    ))
+    uow.record(
+        events.AgencyChanged(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            agency=cmd.code,
+            data={"code": cmd.code, "name": cmd.name, "active": cmd.active},
+        )
+    )
     return agency

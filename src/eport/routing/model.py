@@ -77,8 +77,10 @@ class Conditions:
     def header_matches(self, d: Declaration) -> bool:
         return (
             (not self.declaration_types or d.declaration_type in self.declaration_types)
-            and (not self.destination_countries
-                 or d.country_of_destination in self.destination_countries)
+            and (
+                not self.destination_countries
+                or d.country_of_destination in self.destination_countries
+            )
             and (not self.dispatch_countries or d.country_of_dispatch in self.dispatch_countries)
             and (not self.transport_modes or d.transport.mode in self.transport_modes)
         )
@@ -104,8 +106,11 @@ class CatalogueRule:
     retired: bool = False
 
     def in_force(self, on: date) -> bool:
-        return (not self.retired and self.effective_from <= on
-                and (self.effective_to is None or on < self.effective_to))
+        return (
+            not self.retired
+            and self.effective_from <= on
+            and (self.effective_to is None or on < self.effective_to)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +147,8 @@ class Routing:
     def items_for(self, agency: str) -> set[int]:
         """Goods items (by index) that item-level rules of this agency matched."""
         return {
-            i for hit in self.hits
+            i
+            for hit in self.hits
             if agency in hit.rule.agencies and hit.rule.conditions.item_level
             for i in hit.item_indexes
         }
@@ -160,7 +166,9 @@ class Catalogue:
         for rule in self.rules:
             if not rule.in_force(on) or not rule.conditions.header_matches(declaration):
                 continue
-            hit_items = tuple(i for i, item in enumerate(items) if rule.conditions.item_matches(item))
+            hit_items = tuple(
+                i for i, item in enumerate(items) if rule.conditions.item_matches(item)
+            )
             if not hit_items:
                 continue
             routing.hits.append(RuleHit(rule, hit_items))
@@ -228,9 +236,7 @@ def plan_reroute(
         prefixes = tuple(f"/goodsItems/{i}" for i in sorted(items))
         interests = agencies[code].interests if code in agencies else ("/",)
         touched = any(
-            p == pre or p.startswith(pre + "/")
-            for p in changed_pointers
-            for pre in prefixes
+            p == pre or p.startswith(pre + "/") for p in changed_pointers for pre in prefixes
         ) or any(
             i == "/" or p == i or p.startswith(i + "/") for p in changed_pointers for i in interests
         )

@@ -24,8 +24,14 @@ def create_engines(settings: Settings) -> tuple[sa.Engine, sa.Engine]:
     """(write engine, read engine). On PostgreSQL both are one pooled engine."""
     url = settings.sqlalchemy_url
     if not settings.is_sqlite:
-        engine = sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
-                                  json_serializer=_json, json_deserializer=orjson.loads)
+        engine = sa.create_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            json_serializer=_json,
+            json_deserializer=orjson.loads,
+        )
         return engine, engine
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return _sqlite(url, immediate=True), _sqlite(url, immediate=False)
@@ -33,9 +39,12 @@ def create_engines(settings: Settings) -> tuple[sa.Engine, sa.Engine]:
 
 def _sqlite(url: str, *, immediate: bool) -> sa.Engine:
     engine = sa.create_engine(
-        url, json_serializer=_json, json_deserializer=orjson.loads,
+        url,
+        json_serializer=_json,
+        json_deserializer=orjson.loads,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=8 if not immediate else 2, max_overflow=8,
+        pool_size=8 if not immediate else 2,
+        max_overflow=8,
     )
 
     @event.listens_for(engine, "connect")

@@ -34,34 +34,63 @@ class SqlDeclarationRepository:
 
     def add(self, record: DeclarationRecord, revision: Revision) -> None:
         doc = record.document
-        self.conn.execute(t.declarations.insert(), {
-            "id": record.id, "owner_id": record.owner, "created_by": record.created_by,
-            "declaration_type": record.declaration_type,
-            "trader_reference": record.trader_reference, "status": record.status.value,
-            "revision": record.revision, "customs_office": doc.customs_office,
-            "currency": doc.currency, "invoice_amount": str(doc.invoice_amount),
-            "item_count": len(doc.goods_items), "lodged_at": record.lodged_at,
-            "updated_at": record.updated_at, "version": record.version,
-        })
+        self.conn.execute(
+            t.declarations.insert(),
+            {
+                "id": record.id,
+                "owner_id": record.owner,
+                "created_by": record.created_by,
+                "declaration_type": record.declaration_type,
+                "trader_reference": record.trader_reference,
+                "status": record.status.value,
+                "revision": record.revision,
+                "customs_office": doc.customs_office,
+                "currency": doc.currency,
+                "invoice_amount": str(doc.invoice_amount),
+                "item_count": len(doc.goods_items),
+                "lodged_at": record.lodged_at,
+                "updated_at": record.updated_at,
+                "version": record.version,
+            },
+        )
         self.add_revision(revision, doc)
 
     def add_revision(self, revision: Revision, document: Document | None = None) -> None:
-        self.conn.execute(t.declaration_revisions.insert(), {
-            "declaration_id": revision.declaration_id, "revision": revision.revision,
-            "document": revision.document, "raw": revision.raw,
-            "raw_sha256": revision.receipt.sha256, "content_type": revision.content_type,
-            "received_at": revision.receipt.received_at, "created_by": revision.created_by,
-            "reason": revision.reason, "diff": list(revision.diff) or None,
-        })
+        self.conn.execute(
+            t.declaration_revisions.insert(),
+            {
+                "declaration_id": revision.declaration_id,
+                "revision": revision.revision,
+                "document": revision.document,
+                "raw": revision.raw,
+                "raw_sha256": revision.receipt.sha256,
+                "content_type": revision.content_type,
+                "received_at": revision.receipt.received_at,
+                "created_by": revision.created_by,
+                "reason": revision.reason,
+                "diff": list(revision.diff) or None,
+            },
+        )
         items = revision.document["goodsItems"]
-        self.conn.execute(t.declaration_items.insert(), [
-            {"declaration_id": revision.declaration_id, "revision": revision.revision,
-             "sequence": i["sequence"], "hs_code": i["hsCode"],
-             "origin_country": i["originCountry"], "procedure_code": i["procedureCode"],
-             "quantity": i["quantity"], "unit": i["unit"], "net_mass": i["netMass"],
-             "gross_mass": i["grossMass"], "value": i["value"]}
-            for i in items
-        ])
+        self.conn.execute(
+            t.declaration_items.insert(),
+            [
+                {
+                    "declaration_id": revision.declaration_id,
+                    "revision": revision.revision,
+                    "sequence": i["sequence"],
+                    "hs_code": i["hsCode"],
+                    "origin_country": i["originCountry"],
+                    "procedure_code": i["procedureCode"],
+                    "quantity": i["quantity"],
+                    "unit": i["unit"],
+                    "net_mass": i["netMass"],
+                    "gross_mass": i["grossMass"],
+                    "value": i["value"],
+                }
+                for i in items
+            ],
+        )
 
     def get(self, declaration_id: str, *, for_update: bool = False) -> DeclarationRecord | None:
         d, r = t.declarations, t.declaration_revisions
@@ -76,9 +105,14 @@ class SqlDeclarationRepository:
         if row is None:
             return None
         return DeclarationRecord(
-            id=row["id"], owner=row["owner_id"], created_by=row["created_by"],
-            declaration_type=row["declaration_type"], trader_reference=row["trader_reference"],
-            status=Status(row["status"]), revision=row["revision"], lodged_at=row["lodged_at"],
+            id=row["id"],
+            owner=row["owner_id"],
+            created_by=row["created_by"],
+            declaration_type=row["declaration_type"],
+            trader_reference=row["trader_reference"],
+            status=Status(row["status"]),
+            revision=row["revision"],
+            lodged_at=row["lodged_at"],
             updated_at=row["updated_at"],
             document=Document.model_validate(row["document"], by_alias=True),
             version=row["version"],
@@ -89,11 +123,15 @@ class SqlDeclarationRepository:
         result = self.conn.execute(
             d.update()
             .where(d.c.id == record.id, d.c.version == record.version)
-            .values(status=record.status.value, revision=record.revision,
-                    trader_reference=record.trader_reference,
-                    item_count=len(record.document.goods_items),
-                    invoice_amount=str(record.document.invoice_amount),
-                    updated_at=record.updated_at, version=record.version + 1)
+            .values(
+                status=record.status.value,
+                revision=record.revision,
+                trader_reference=record.trader_reference,
+                item_count=len(record.document.goods_items),
+                invoice_amount=str(record.document.invoice_amount),
+                updated_at=record.updated_at,
+                version=record.version + 1,
+            )
         )
         if result.rowcount != 1:
             raise Conflict("The declaration changed meanwhile; try again.", id=record.id)
@@ -102,18 +140,25 @@ class SqlDeclarationRepository:
     def document_json(self, declaration_id: str, revision: int) -> dict[str, Any]:
         r = t.declaration_revisions
         doc: dict[str, Any] = self.conn.execute(
-            sa.select(r.c.document).where(r.c.declaration_id == declaration_id,
-                                          r.c.revision == revision)
+            sa.select(r.c.document).where(
+                r.c.declaration_id == declaration_id, r.c.revision == revision
+            )
         ).scalar_one()
         return doc
 
 
 def _task(row: Any) -> Task:
     return Task(
-        id=row["id"], declaration_id=row["declaration_id"], agency=row["agency"],
-        state=TaskState(row["state"]), revision=row["revision"], rules=tuple(row["rules"]),
+        id=row["id"],
+        declaration_id=row["declaration_id"],
+        agency=row["agency"],
+        state=TaskState(row["state"]),
+        revision=row["revision"],
+        rules=tuple(row["rules"]),
         decision=Decision(row["decision"]) if row["decision"] else None,
-        reason=row["reason"], decided_by=row["decided_by"], version=row["version"],
+        reason=row["reason"],
+        decided_by=row["decided_by"],
+        version=row["version"],
     )
 
 
@@ -124,17 +169,31 @@ class SqlTaskRepository:
     def add_many(self, tasks: list[Task]) -> None:
         if not tasks:
             return
-        self.conn.execute(t.tasks.insert(), [
-            {"id": k.id, "declaration_id": k.declaration_id, "agency": k.agency,
-             "state": k.state.value, "revision": k.revision, "rules": list(k.rules),
-             "decision": None, "reason": None, "decided_by": None,
-             "created_at": self.now, "updated_at": self.now, "version": k.version}
-            for k in tasks
-        ])
+        self.conn.execute(
+            t.tasks.insert(),
+            [
+                {
+                    "id": k.id,
+                    "declaration_id": k.declaration_id,
+                    "agency": k.agency,
+                    "state": k.state.value,
+                    "revision": k.revision,
+                    "rules": list(k.rules),
+                    "decision": None,
+                    "reason": None,
+                    "decided_by": None,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": k.version,
+                }
+                for k in tasks
+            ],
+        )
 
     def for_declaration(self, declaration_id: str) -> list[Task]:
         rows = self.conn.execute(
-            sa.select(t.tasks).where(t.tasks.c.declaration_id == declaration_id)
+            sa.select(t.tasks)
+            .where(t.tasks.c.declaration_id == declaration_id)
             .order_by(t.tasks.c.agency)
         ).mappings()
         return [_task(r) for r in rows]
@@ -149,10 +208,17 @@ class SqlTaskRepository:
     def save(self, task: Task) -> None:
         k = t.tasks
         result = self.conn.execute(
-            k.update().where(k.c.id == task.id, k.c.version == task.version).values(
-                state=task.state.value, revision=task.revision, rules=list(task.rules),
-                decision=task.decision.value if task.decision else None, reason=task.reason,
-                decided_by=task.decided_by, updated_at=self.now, version=task.version + 1,
+            k.update()
+            .where(k.c.id == task.id, k.c.version == task.version)
+            .values(
+                state=task.state.value,
+                revision=task.revision,
+                rules=list(task.rules),
+                decision=task.decision.value if task.decision else None,
+                reason=task.reason,
+                decided_by=task.decided_by,
+                updated_at=self.now,
+                version=task.version + 1,
             )
         )
         if result.rowcount != 1:
@@ -162,11 +228,14 @@ class SqlTaskRepository:
 
 def rule_from_row(row: Any) -> CatalogueRule:
     return CatalogueRule(
-        code=row["code"], version=row["version"], description=row["description"],
+        code=row["code"],
+        version=row["version"],
+        description=row["description"],
         conditions=Conditions(**{k: tuple(v) for k, v in row["conditions"].items()}),
         agencies=tuple(row["agencies"]),
         documents=tuple(RequiredDocument(**d) for d in row["documents"]),
-        effective_from=row["effective_from"], effective_to=row["effective_to"],
+        effective_from=row["effective_from"],
+        effective_to=row["effective_to"],
         retired=row["retired"],
     )
 
@@ -174,11 +243,14 @@ def rule_from_row(row: Any) -> CatalogueRule:
 def rule_to_row(rule: CatalogueRule) -> dict[str, Any]:
     c = rule.conditions
     return {
-        "code": rule.code, "version": rule.version, "description": rule.description,
+        "code": rule.code,
+        "version": rule.version,
+        "description": rule.description,
         "conditions": {k: list(getattr(c, k)) for k in c.__slots__},
         "agencies": list(rule.agencies),
         "documents": [{"type": d.type, "description": d.description} for d in rule.documents],
-        "effective_from": rule.effective_from, "effective_to": rule.effective_to,
+        "effective_from": rule.effective_from,
+        "effective_to": rule.effective_to,
         "retired": rule.retired,
     }
 
@@ -203,14 +275,15 @@ class SqlCatalogueRepository:
         return [rule_from_row(r) for r in rows]
 
     def add_version(self, rule: CatalogueRule, actor: str) -> None:
-        self.conn.execute(t.catalogue_rules.insert(),
-                          {**rule_to_row(rule), "created_at": self.now, "created_by": actor})
+        self.conn.execute(
+            t.catalogue_rules.insert(),
+            {**rule_to_row(rule), "created_at": self.now, "created_by": actor},
+        )
         self.cache.invalidate()
 
     def put_agency(self, agency: Agency) -> None:
         a = t.agencies
-        values = {"name": agency.name, "interests": list(agency.interests),
-                  "active": agency.active}
+        values = {"name": agency.name, "interests": list(agency.interests), "active": agency.active}
         updated = self.conn.execute(a.update().where(a.c.code == agency.code).values(**values))
         if updated.rowcount == 0:
             self.conn.execute(a.insert(), {"code": agency.code, **values})
@@ -224,21 +297,36 @@ class SqlIdempotencyStore:
     def get(self, scope: str, key: str) -> StoredResponse | None:
         i = t.idempotency_keys
         row = self.conn.execute(
-            sa.select(i.c.request_sha256, i.c.status_code, i.c.body)
-            .where(i.c.scope == scope, i.c.key == key)
+            sa.select(i.c.request_sha256, i.c.status_code, i.c.body).where(
+                i.c.scope == scope, i.c.key == key
+            )
         ).first()
         return StoredResponse(row[0], row[1], row[2]) if row else None
 
     def put(self, scope: str, key: str, response: StoredResponse) -> None:
-        self.conn.execute(t.idempotency_keys.insert(), {
-            "scope": scope, "key": key, "request_sha256": response.request_sha256,
-            "status_code": response.status_code, "body": response.body, "created_at": self.now,
-        })
+        self.conn.execute(
+            t.idempotency_keys.insert(),
+            {
+                "scope": scope,
+                "key": key,
+                "request_sha256": response.request_sha256,
+                "status_code": response.status_code,
+                "body": response.body,
+                "created_at": self.now,
+            },
+        )
 
 
 def _user(row: Any) -> User:
-    return User(row["id"], row["email"], row["name"], frozenset(Role(r) for r in row["roles"]),
-                row["enterprise_id"], row["agency_code"], row["active"])
+    return User(
+        row["id"],
+        row["email"],
+        row["name"],
+        frozenset(Role(r) for r in row["roles"]),
+        row["enterprise_id"],
+        row["agency_code"],
+        row["active"],
+    )
 
 
 class SqlIdentityRepository:
@@ -246,11 +334,16 @@ class SqlIdentityRepository:
         self.conn, self.now = conn, now
 
     def add_enterprise(self, enterprise: Enterprise) -> None:
-        self.conn.execute(t.enterprises.insert(), {
-            "id": enterprise.id, "scheme": enterprise.scheme,
-            "identifier": enterprise.identifier, "name": enterprise.name,
-            "created_at": self.now,
-        })
+        self.conn.execute(
+            t.enterprises.insert(),
+            {
+                "id": enterprise.id,
+                "scheme": enterprise.scheme,
+                "identifier": enterprise.identifier,
+                "name": enterprise.name,
+                "created_at": self.now,
+            },
+        )
 
     def _enterprise(self, where: Any) -> Enterprise | None:
         e = t.enterprises
@@ -267,41 +360,69 @@ class SqlIdentityRepository:
         return self._enterprise(t.enterprises.c.id == enterprise_id)
 
     def add_user(self, user: User) -> None:
-        self.conn.execute(t.users.insert(), {
-            "id": user.id, "email": user.email, "name": user.name,
-            "roles": sorted(r.value for r in user.roles), "enterprise_id": user.enterprise,
-            "agency_code": user.agency, "active": user.active, "created_at": self.now,
-        })
+        self.conn.execute(
+            t.users.insert(),
+            {
+                "id": user.id,
+                "email": user.email,
+                "name": user.name,
+                "roles": sorted(r.value for r in user.roles),
+                "enterprise_id": user.enterprise,
+                "agency_code": user.agency,
+                "active": user.active,
+                "created_at": self.now,
+            },
+        )
 
     def get_user(self, user_id: str) -> User | None:
-        row = self.conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).mappings().first()
+        row = (
+            self.conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).mappings().first()
+        )
         return _user(row) if row else None
 
     def user_by_email(self, email: str) -> User | None:
-        row = self.conn.execute(
-            sa.select(t.users).where(t.users.c.email == email.lower())
-        ).mappings().first()
+        row = (
+            self.conn.execute(sa.select(t.users).where(t.users.c.email == email.lower()))
+            .mappings()
+            .first()
+        )
         return _user(row) if row else None
 
     def add_token(self, token: ApiToken, token_hash: str) -> None:
-        self.conn.execute(t.api_tokens.insert(), {
-            "id": token.id, "user_id": token.user_id, "token_hash": token_hash,
-            "label": token.label, "created_at": token.created_at,
-            "expires_at": token.expires_at, "revoked_at": None,
-        })
+        self.conn.execute(
+            t.api_tokens.insert(),
+            {
+                "id": token.id,
+                "user_id": token.user_id,
+                "token_hash": token_hash,
+                "label": token.label,
+                "created_at": token.created_at,
+                "expires_at": token.expires_at,
+                "revoked_at": None,
+            },
+        )
 
     def get_token(self, token_id: str) -> ApiToken | None:
         k = t.api_tokens
         row = self.conn.execute(sa.select(k).where(k.c.id == token_id)).mappings().first()
         if row is None:
             return None
-        return ApiToken(row["id"], row["user_id"], row["label"], row["created_at"],
-                        row["expires_at"], row["revoked_at"])
+        return ApiToken(
+            row["id"],
+            row["user_id"],
+            row["label"],
+            row["created_at"],
+            row["expires_at"],
+            row["revoked_at"],
+        )
 
     def revoke_token(self, token_id: str) -> None:
         k = t.api_tokens
-        self.conn.execute(k.update().where(k.c.id == token_id, k.c.revoked_at.is_(None))
-                          .values(revoked_at=self.now))
+        self.conn.execute(
+            k.update()
+            .where(k.c.id == token_id, k.c.revoked_at.is_(None))
+            .values(revoked_at=self.now)
+        )
 
     def principal_for_token(self, token_hash: str) -> Principal | None:
         return principal_for_token(self.conn, token_hash, self.now)
@@ -309,21 +430,36 @@ class SqlIdentityRepository:
 
 def principal_for_token(conn: sa.Connection, token_hash: str, now: datetime) -> Principal | None:
     k, u = t.api_tokens, t.users
-    row = conn.execute(
-        sa.select(k.c.id.label("token_id"), k.c.expires_at, k.c.revoked_at,
-                  u.c.id.label("user_id"), u.c.email, u.c.roles, u.c.enterprise_id,
-                  u.c.agency_code, u.c.active)
-        .join(u, u.c.id == k.c.user_id)
-        .where(k.c.token_hash == token_hash)
-    ).mappings().first()
+    row = (
+        conn.execute(
+            sa.select(
+                k.c.id.label("token_id"),
+                k.c.expires_at,
+                k.c.revoked_at,
+                u.c.id.label("user_id"),
+                u.c.email,
+                u.c.roles,
+                u.c.enterprise_id,
+                u.c.agency_code,
+                u.c.active,
+            )
+            .join(u, u.c.id == k.c.user_id)
+            .where(k.c.token_hash == token_hash)
+        )
+        .mappings()
+        .first()
+    )
     if row is None or row["revoked_at"] is not None or not row["active"]:
         return None
     if row["expires_at"] is not None and row["expires_at"] <= now:
         return None
     return Principal(
-        user_id=row["user_id"], email=row["email"],
-        roles=frozenset(Role(r) for r in row["roles"]), enterprise=row["enterprise_id"],
-        agency=row["agency_code"], token_id=row["token_id"],
+        user_id=row["user_id"],
+        email=row["email"],
+        roles=frozenset(Role(r) for r in row["roles"]),
+        enterprise=row["enterprise_id"],
+        agency=row["agency_code"],
+        token_id=row["token_id"],
     )
 
 
@@ -332,20 +468,32 @@ class SqlSubscriptionRepository:
         self.conn, self.now = conn, now
 
     def add(self, subscription: Subscription) -> None:
-        self.conn.execute(t.webhook_subscriptions.insert(), {
-            "id": subscription.id, "enterprise_id": subscription.enterprise,
-            "url": subscription.url, "secret": subscription.secret,
-            "event_types": list(subscription.event_types), "active": subscription.active,
-            "created_at": self.now,
-        })
+        self.conn.execute(
+            t.webhook_subscriptions.insert(),
+            {
+                "id": subscription.id,
+                "enterprise_id": subscription.enterprise,
+                "url": subscription.url,
+                "secret": subscription.secret,
+                "event_types": list(subscription.event_types),
+                "active": subscription.active,
+                "created_at": self.now,
+            },
+        )
 
     def get(self, subscription_id: str) -> Subscription | None:
         s = t.webhook_subscriptions
         row = self.conn.execute(sa.select(s).where(s.c.id == subscription_id)).mappings().first()
         if row is None:
             return None
-        return Subscription(row["id"], row["enterprise_id"], row["url"], row["secret"],
-                            tuple(row["event_types"]), row["active"])
+        return Subscription(
+            row["id"],
+            row["enterprise_id"],
+            row["url"],
+            row["secret"],
+            tuple(row["event_types"]),
+            row["active"],
+        )
 
     def deactivate(self, subscription_id: str) -> None:
         s = t.webhook_subscriptions
@@ -355,8 +503,12 @@ class SqlSubscriptionRepository:
         d, s = t.webhook_deliveries, t.webhook_subscriptions
         owned = sa.select(s.c.id).where(s.c.enterprise_id == enterprise)
         result = self.conn.execute(
-            d.update().where(d.c.id == delivery_id, d.c.state == DeliveryState.DEAD.value,
-                             d.c.subscription_id.in_(owned))
+            d.update()
+            .where(
+                d.c.id == delivery_id,
+                d.c.state == DeliveryState.DEAD.value,
+                d.c.subscription_id.in_(owned),
+            )
             .values(state=DeliveryState.PENDING.value, attempts=0, next_attempt_at=self.now)
         )
         return result.rowcount == 1

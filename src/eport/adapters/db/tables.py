@@ -42,7 +42,8 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 
 enterprises = sa.Table(
-    "enterprises", metadata,
+    "enterprises",
+    metadata,
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("scheme", sa.String(16), nullable=False),
     sa.Column("identifier", sa.String(70), nullable=False),
@@ -52,7 +53,8 @@ enterprises = sa.Table(
 )
 
 agencies = sa.Table(
-    "agencies", metadata,
+    "agencies",
+    metadata,
     sa.Column("code", sa.String(32), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("interests", Json, nullable=False),
@@ -60,7 +62,8 @@ agencies = sa.Table(
 )
 
 users = sa.Table(
-    "users", metadata,
+    "users",
+    metadata,
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("email", sa.String(254), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
@@ -72,7 +75,8 @@ users = sa.Table(
 )
 
 api_tokens = sa.Table(
-    "api_tokens", metadata,
+    "api_tokens",
+    metadata,
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("user_id", sa.String(40), sa.ForeignKey("users.id"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
@@ -83,7 +87,8 @@ api_tokens = sa.Table(
 )
 
 declarations = sa.Table(
-    "declarations", metadata,
+    "declarations",
+    metadata,
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("owner_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
     sa.Column("created_by", sa.String(40), nullable=False),
@@ -103,9 +108,9 @@ declarations = sa.Table(
 )
 
 declaration_revisions = sa.Table(
-    "declaration_revisions", metadata,
-    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"),
-              primary_key=True),
+    "declaration_revisions",
+    metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), primary_key=True),
     sa.Column("revision", sa.Integer, primary_key=True),
     sa.Column("document", Json, nullable=False),
     sa.Column("raw", sa.LargeBinary, nullable=False),
@@ -118,9 +123,9 @@ declaration_revisions = sa.Table(
 )
 
 declaration_items = sa.Table(
-    "declaration_items", metadata,
-    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"),
-              primary_key=True),
+    "declaration_items",
+    metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), primary_key=True),
     sa.Column("revision", sa.Integer, primary_key=True),
     sa.Column("sequence", sa.Integer, primary_key=True),
     sa.Column("hs_code", sa.String(10), nullable=False, index=True),
@@ -134,7 +139,8 @@ declaration_items = sa.Table(
 )
 
 tasks = sa.Table(
-    "tasks", metadata,
+    "tasks",
+    metadata,
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=False),
     sa.Column("agency", sa.String(32), sa.ForeignKey("agencies.code"), nullable=False),
@@ -152,7 +158,8 @@ tasks = sa.Table(
 )
 
 events = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("seq", BigId, primary_key=True, autoincrement=True),
     sa.Column("id", sa.String(40), nullable=False, unique=True),
     sa.Column("name", sa.String(64), nullable=False),
@@ -166,7 +173,8 @@ events = sa.Table(
 )
 
 outbox = sa.Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("event_id", sa.String(40), sa.ForeignKey("events.id"), nullable=False),
     sa.Column("destination", sa.String(32), nullable=False),
@@ -178,7 +186,8 @@ outbox = sa.Table(
 )
 
 audit_log = sa.Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     sa.Column("seq", BigId, primary_key=True, autoincrement=False),
     sa.Column("event_id", sa.String(40), nullable=False, unique=True),
     sa.Column("occurred_at", sa.String(40), nullable=False),
@@ -193,7 +202,8 @@ audit_log = sa.Table(
 )
 
 idempotency_keys = sa.Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     sa.Column("scope", sa.String(40), primary_key=True),
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("request_sha256", sa.String(64), nullable=False),
@@ -203,7 +213,8 @@ idempotency_keys = sa.Table(
 )
 
 catalogue_rules = sa.Table(
-    "catalogue_rules", metadata,
+    "catalogue_rules",
+    metadata,
     sa.Column("code", sa.String(40), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("description", sa.Text, nullable=False),
@@ -218,10 +229,12 @@ catalogue_rules = sa.Table(
 )
 
 webhook_subscriptions = sa.Table(
-    "webhook_subscriptions", metadata,
+    "webhook_subscriptions",
+    metadata,
     sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("enterprise_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False,
-              index=True),
+    sa.Column(
+        "enterprise_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False, index=True
+    ),
     sa.Column("url", sa.String(2000), nullable=False),
     sa.Column("secret", sa.String(100), nullable=False),
     sa.Column("event_types", Json, nullable=False),
@@ -230,10 +243,12 @@ webhook_subscriptions = sa.Table(
 )
 
 webhook_deliveries = sa.Table(
-    "webhook_deliveries", metadata,
+    "webhook_deliveries",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
-    sa.Column("subscription_id", sa.String(40), sa.ForeignKey("webhook_subscriptions.id"),
-              nullable=False),
+    sa.Column(
+        "subscription_id", sa.String(40), sa.ForeignKey("webhook_subscriptions.id"), nullable=False
+    ),
     sa.Column("event_id", sa.String(40), sa.ForeignKey("events.id"), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
@@ -247,7 +262,8 @@ webhook_deliveries = sa.Table(
 )
 
 bench_baseline = sa.Table(
-    "bench_baseline", metadata,
+    "bench_baseline",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("body", sa.LargeBinary, nullable=False),
     sa.Column("received_at", UTCDateTime(), nullable=False),

@@ -68,17 +68,34 @@ class SqlUnitOfWork:
         if not self._all:
             return []
         rows = [
-            {"id": new_id("EVT"), "name": e.name, "declaration_id": e.declaration_id,
-             "enterprise_id": self._owner(e.declaration_id), "actor": e.actor,
-             "agency": e.agency, "reason": e.reason, "occurred_at": e.occurred_at,
-             "payload": e.data}
+            {
+                "id": new_id("EVT"),
+                "name": e.name,
+                "declaration_id": e.declaration_id,
+                "enterprise_id": self._owner(e.declaration_id),
+                "actor": e.actor,
+                "agency": e.agency,
+                "reason": e.reason,
+                "occurred_at": e.occurred_at,
+                "payload": e.data,
+            }
             for e in self._all
         ]
         self.conn.execute(t.events.insert(), rows)
-        self.conn.execute(t.outbox.insert(), [
-            {"event_id": r["id"], "destination": d, "attempts": 0,
-             "available_at": self._now, "delivered_at": None, "last_error": None}
-            for r in rows for d in OUTBOX_DESTINATIONS
-        ])
+        self.conn.execute(
+            t.outbox.insert(),
+            [
+                {
+                    "event_id": r["id"],
+                    "destination": d,
+                    "attempts": 0,
+                    "available_at": self._now,
+                    "delivered_at": None,
+                    "last_error": None,
+                }
+                for r in rows
+                for d in OUTBOX_DESTINATIONS
+            ],
+        )
         self._all = []
         return rows

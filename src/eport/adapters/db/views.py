@@ -27,19 +27,31 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
 
 def summary(row: Any) -> dict[str, Any]:
     return {
-        "id": row["id"], "declarationType": row["declaration_type"],
-        "traderReference": row["trader_reference"], "status": row["status"],
-        "revision": row["revision"], "customsOffice": row["customs_office"],
-        "currency": row["currency"], "invoiceAmount": row["invoice_amount"],
-        "itemCount": row["item_count"], "lodgedAt": isoformat(row["lodged_at"]),
+        "id": row["id"],
+        "declarationType": row["declaration_type"],
+        "traderReference": row["trader_reference"],
+        "status": row["status"],
+        "revision": row["revision"],
+        "customsOffice": row["customs_office"],
+        "currency": row["currency"],
+        "invoiceAmount": row["invoice_amount"],
+        "itemCount": row["item_count"],
+        "lodgedAt": isoformat(row["lodged_at"]),
         "updatedAt": isoformat(row["updated_at"]),
     }
 
 
-def list_declarations(conn: sa.Connection, *, owner: str | None, agency: str | None,
-                      status: str | None, lodged_from: datetime | None,
-                      lodged_to: datetime | None, after: tuple[datetime, str] | None,
-                      limit: int) -> dict[str, Any]:
+def list_declarations(
+    conn: sa.Connection,
+    *,
+    owner: str | None,
+    agency: str | None,
+    status: str | None,
+    lodged_from: datetime | None,
+    lodged_to: datetime | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> dict[str, Any]:
     """Newest first, keyset-paginated on (lodged_at, id)."""
     d = t.declarations
     query = sa.select(d)
@@ -56,55 +68,79 @@ def list_declarations(conn: sa.Connection, *, owner: str | None, agency: str | N
         query = query.where(d.c.lodged_at < lodged_to)
     if after:
         query = query.where(sa.tuple_(d.c.lodged_at, d.c.id) < sa.tuple_(*after))
-    rows = conn.execute(
-        query.order_by(d.c.lodged_at.desc(), d.c.id.desc()).limit(limit + 1)
-    ).mappings().all()
+    rows = (
+        conn.execute(query.order_by(d.c.lodged_at.desc(), d.c.id.desc()).limit(limit + 1))
+        .mappings()
+        .all()
+    )
     items = [summary(r) for r in rows[:limit]]
-    next_cursor = _cursor(rows[limit - 1]["lodged_at"], rows[limit - 1]["id"]) \
-        if len(rows) > limit else None
+    next_cursor = (
+        _cursor(rows[limit - 1]["lodged_at"], rows[limit - 1]["id"]) if len(rows) > limit else None
+    )
     return {"items": items, "nextCursor": next_cursor}
 
 
 def task_json(row: Any) -> dict[str, Any]:
     return {
-        "id": row["id"], "declarationId": row["declaration_id"], "agency": row["agency"],
-        "state": row["state"], "revision": row["revision"], "rules": row["rules"],
-        "decision": row["decision"], "reason": row["reason"], "decidedBy": row["decided_by"],
-        "createdAt": isoformat(row["created_at"]), "updatedAt": isoformat(row["updated_at"]),
+        "id": row["id"],
+        "declarationId": row["declaration_id"],
+        "agency": row["agency"],
+        "state": row["state"],
+        "revision": row["revision"],
+        "rules": row["rules"],
+        "decision": row["decision"],
+        "reason": row["reason"],
+        "decidedBy": row["decided_by"],
+        "createdAt": isoformat(row["created_at"]),
+        "updatedAt": isoformat(row["updated_at"]),
     }
 
 
 def declaration_header(conn: sa.Connection, declaration_id: str) -> Any | None:
-    return conn.execute(
-        sa.select(t.declarations).where(t.declarations.c.id == declaration_id)
-    ).mappings().first()
+    return (
+        conn.execute(sa.select(t.declarations).where(t.declarations.c.id == declaration_id))
+        .mappings()
+        .first()
+    )
 
 
 def task_agencies(conn: sa.Connection, declaration_id: str) -> list[str]:
-    return list(conn.execute(
-        sa.select(t.tasks.c.agency).where(t.tasks.c.declaration_id == declaration_id)
-    ).scalars())
+    return list(
+        conn.execute(
+            sa.select(t.tasks.c.agency).where(t.tasks.c.declaration_id == declaration_id)
+        ).scalars()
+    )
 
 
 def declaration_detail(conn: sa.Connection, header: Any) -> dict[str, Any]:
     r = t.declaration_revisions
-    rev = conn.execute(
-        sa.select(r).where(r.c.declaration_id == header["id"], r.c.revision == header["revision"])
-    ).mappings().one()
+    rev = (
+        conn.execute(
+            sa.select(r).where(
+                r.c.declaration_id == header["id"], r.c.revision == header["revision"]
+            )
+        )
+        .mappings()
+        .one()
+    )
     first = conn.execute(
-        sa.select(r.c.raw_sha256, r.c.received_at, sa.func.length(r.c.raw))
-        .where(r.c.declaration_id == header["id"], r.c.revision == 1)
+        sa.select(r.c.raw_sha256, r.c.received_at, sa.func.length(r.c.raw)).where(
+            r.c.declaration_id == header["id"], r.c.revision == 1
+        )
     ).one()
     tasks = conn.execute(
-        sa.select(t.tasks).where(t.tasks.c.declaration_id == header["id"])
+        sa.select(t.tasks)
+        .where(t.tasks.c.declaration_id == header["id"])
         .order_by(t.tasks.c.agency)
     ).mappings()
     return {
         **summary(header),
         "declaration": rev["document"],
         "receipt": {"receivedAt": isoformat(first[1]), "sha256": first[0], "size": first[2]},
-        "revisionReceipt": {"receivedAt": isoformat(rev["received_at"]),
-                            "sha256": rev["raw_sha256"]},
+        "revisionReceipt": {
+            "receivedAt": isoformat(rev["received_at"]),
+            "sha256": rev["raw_sha256"],
+        },
         "agencies": [task_json(k) for k in tasks],
     }
 
@@ -115,8 +151,15 @@ def history(conn: sa.Connection, declaration_id: str) -> list[dict[str, Any]]:
         sa.select(e).where(e.c.declaration_id == declaration_id).order_by(e.c.seq)
     ).mappings()
     return [
-        {"id": r["id"], "type": r["name"], "occurredAt": isoformat(r["occurred_at"]),
-         "actor": r["actor"], "agency": r["agency"], "reason": r["reason"], "data": r["payload"]}
+        {
+            "id": r["id"],
+            "type": r["name"],
+            "occurredAt": isoformat(r["occurred_at"]),
+            "actor": r["actor"],
+            "agency": r["agency"],
+            "reason": r["reason"],
+            "data": r["payload"],
+        }
         for r in rows
     ]
 
@@ -124,38 +167,56 @@ def history(conn: sa.Connection, declaration_id: str) -> list[dict[str, Any]]:
 def revisions(conn: sa.Connection, declaration_id: str) -> list[dict[str, Any]]:
     r = t.declaration_revisions
     rows = conn.execute(
-        sa.select(r.c.revision, r.c.received_at, r.c.raw_sha256, r.c.created_by, r.c.reason,
-                  r.c.diff).where(r.c.declaration_id == declaration_id).order_by(r.c.revision)
+        sa.select(
+            r.c.revision, r.c.received_at, r.c.raw_sha256, r.c.created_by, r.c.reason, r.c.diff
+        )
+        .where(r.c.declaration_id == declaration_id)
+        .order_by(r.c.revision)
     ).mappings()
     return [
-        {"revision": x["revision"], "receivedAt": isoformat(x["received_at"]),
-         "sha256": x["raw_sha256"], "by": x["created_by"], "reason": x["reason"],
-         "diff": x["diff"] or []}
+        {
+            "revision": x["revision"],
+            "receivedAt": isoformat(x["received_at"]),
+            "sha256": x["raw_sha256"],
+            "by": x["created_by"],
+            "reason": x["reason"],
+            "diff": x["diff"] or [],
+        }
         for x in rows
     ]
 
 
-def raw_document(conn: sa.Connection, declaration_id: str, revision: int
-                 ) -> tuple[bytes, str] | None:
+def raw_document(
+    conn: sa.Connection, declaration_id: str, revision: int
+) -> tuple[bytes, str] | None:
     r = t.declaration_revisions
     row = conn.execute(
-        sa.select(r.c.raw, r.c.content_type)
-        .where(r.c.declaration_id == declaration_id, r.c.revision == revision)
+        sa.select(r.c.raw, r.c.content_type).where(
+            r.c.declaration_id == declaration_id, r.c.revision == revision
+        )
     ).first()
     return (bytes(row[0]), row[1]) if row else None
 
 
-def list_tasks(conn: sa.Connection, *, agency: str, state: str | None, limit: int,
-               offset: int) -> list[dict[str, Any]]:
+def list_tasks(
+    conn: sa.Connection, *, agency: str, state: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
     k, d = t.tasks, t.declarations
-    query = (sa.select(k, d.c.declaration_type, d.c.trader_reference, d.c.status)
-             .join(d, d.c.id == k.c.declaration_id).where(k.c.agency == agency))
+    query = (
+        sa.select(k, d.c.declaration_type, d.c.trader_reference, d.c.status)
+        .join(d, d.c.id == k.c.declaration_id)
+        .where(k.c.agency == agency)
+    )
     if state:
         query = query.where(k.c.state == state)
     rows = conn.execute(query.order_by(k.c.created_at, k.c.id).limit(limit).offset(offset))
     return [
-        {**task_json(r), "declarationType": r["declaration_type"],
-         "traderReference": r["trader_reference"], "declarationStatus": r["status"]}
+        {
+            **task_json(r),
+            "declarationType": r["declaration_type"],
+            "traderReference": r["trader_reference"],
+            "declarationStatus": r["status"],
+        }
         for r in rows.mappings()
     ]
 
@@ -178,24 +239,45 @@ def agencies(conn: sa.Connection) -> list[dict[str, Any]]:
 
 def subscriptions(conn: sa.Connection, enterprise: str) -> list[dict[str, Any]]:
     s = t.webhook_subscriptions
-    rows = conn.execute(sa.select(s).where(s.c.enterprise_id == enterprise, s.c.active.is_(True))
-                        .order_by(s.c.created_at)).mappings()
-    return [{"id": r["id"], "url": r["url"], "eventTypes": r["event_types"],
-             "createdAt": isoformat(r["created_at"])} for r in rows]
+    rows = conn.execute(
+        sa.select(s)
+        .where(s.c.enterprise_id == enterprise, s.c.active.is_(True))
+        .order_by(s.c.created_at)
+    ).mappings()
+    return [
+        {
+            "id": r["id"],
+            "url": r["url"],
+            "eventTypes": r["event_types"],
+            "createdAt": isoformat(r["created_at"]),
+        }
+        for r in rows
+    ]
 
 
-def deliveries(conn: sa.Connection, enterprise: str, subscription_id: str,
-               state: str | None) -> list[dict[str, Any]]:
+def deliveries(
+    conn: sa.Connection, enterprise: str, subscription_id: str, state: str | None
+) -> list[dict[str, Any]]:
     d, s, e = t.webhook_deliveries, t.webhook_subscriptions, t.events
-    query = (sa.select(d, e.c.name).join(s, s.c.id == d.c.subscription_id)
-             .join(e, e.c.id == d.c.event_id)
-             .where(s.c.enterprise_id == enterprise, s.c.id == subscription_id))
+    query = (
+        sa.select(d, e.c.name)
+        .join(s, s.c.id == d.c.subscription_id)
+        .join(e, e.c.id == d.c.event_id)
+        .where(s.c.enterprise_id == enterprise, s.c.id == subscription_id)
+    )
     if state:
         query = query.where(d.c.state == state)
     return [
-        {"id": r["id"], "eventId": r["event_id"], "eventType": r["name"], "state": r["state"],
-         "attempts": r["attempts"], "lastStatus": r["last_status"], "lastError": r["last_error"],
-         "nextAttemptAt": isoformat(r["next_attempt_at"]),
-         "deliveredAt": isoformat(r["delivered_at"]) if r["delivered_at"] else None}
+        {
+            "id": r["id"],
+            "eventId": r["event_id"],
+            "eventType": r["name"],
+            "state": r["state"],
+            "attempts": r["attempts"],
+            "lastStatus": r["last_status"],
+            "lastError": r["last_error"],
+            "nextAttemptAt": isoformat(r["next_attempt_at"]),
+            "deliveredAt": isoformat(r["delivered_at"]) if r["delivered_at"] else None,
+        }
         for r in conn.execute(query.order_by(d.c.id)).mappings()
     ]

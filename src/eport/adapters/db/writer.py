@@ -31,9 +31,16 @@ _STOP = object()
 
 
 class GroupCommitWriter:
-    def __init__(self, engine: sa.Engine, clock: Clock, catalogue: CatalogueCache,
-                 *, threads: int = 1, batch_max: int = 256,
-                 on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        clock: Clock,
+        catalogue: CatalogueCache,
+        *,
+        threads: int = 1,
+        batch_max: int = 256,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
         self.engine, self.clock, self.catalogue = engine, clock, catalogue
         self.batch_max = batch_max
         self.on_commit = on_commit
@@ -120,15 +127,16 @@ class GroupCommitWriter:
                     except EPortError as exc:
                         savepoint.rollback()
                         future.set_exception(exc)
-                    except Exception as exc:  # noqa: BLE001 - one bad job must not sink the batch
+                    except Exception as exc:
                         log.exception("write job failed")
                         savepoint.rollback()
                         future.set_exception(exc)
-        except Exception as exc:  # noqa: BLE001 - the commit failed: nothing was acknowledged
+        except Exception as exc:
             log.exception("group commit failed; %d jobs not acknowledged", len(done))
             for future, _ in done:
-                future.set_exception(Unavailable("The store could not commit; retry.",
-                                                 cause=str(exc)))
+                future.set_exception(
+                    Unavailable("The store could not commit; retry.", cause=str(exc))
+                )
             conn.close()
             return self.engine.connect()
         for future, result in done:

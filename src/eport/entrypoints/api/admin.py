@@ -44,49 +44,79 @@ class AdminController(Controller):
     tags = ["administration"]
 
     @post("/enterprises", status_code=201, summary="Register an enterprise")
-    async def enterprise(self, request: Request[Any, Any, Any], principal: Principal
-                         ) -> dict[str, Any]:
+    async def enterprise(
+        self, request: Request[Any, Any, Any], principal: Principal
+    ) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_IDENTITY, ADMIN)
         body, _ = await json_body(request, EnterpriseBody)
-        e = await execute(eport_of(request), ic.RegisterEnterprise(
-            actor=principal.user_id, scheme=body.scheme, identifier=body.identifier,
-            name=body.name))
+        e = await execute(
+            eport_of(request),
+            ic.RegisterEnterprise(
+                actor=principal.user_id,
+                scheme=body.scheme,
+                identifier=body.identifier,
+                name=body.name,
+            ),
+        )
         return {"id": e.id, "scheme": e.scheme, "identifier": e.identifier, "name": e.name}
 
     @post("/users", status_code=201, summary="Create a user")
-    async def user(self, request: Request[Any, Any, Any], principal: Principal
-                   ) -> dict[str, Any]:
+    async def user(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_IDENTITY, ADMIN)
         body, _ = await json_body(request, UserBody)
-        u = await execute(eport_of(request), ic.CreateUser(
-            actor=principal.user_id, email=body.email, name=body.name,
-            roles=frozenset(body.roles), enterprise=body.enterprise, agency=body.agency))
-        return {"id": u.id, "email": u.email, "roles": sorted(u.roles),
-                "enterprise": u.enterprise, "agency": u.agency}
+        u = await execute(
+            eport_of(request),
+            ic.CreateUser(
+                actor=principal.user_id,
+                email=body.email,
+                name=body.name,
+                roles=frozenset(body.roles),
+                enterprise=body.enterprise,
+                agency=body.agency,
+            ),
+        )
+        return {
+            "id": u.id,
+            "email": u.email,
+            "roles": sorted(u.roles),
+            "enterprise": u.enterprise,
+            "agency": u.agency,
+        }
 
     @post("/users/{user_id:str}/tokens", status_code=201, summary="Issue an API token")
-    async def token(self, request: Request[Any, Any, Any], principal: Principal,
-                    user_id: str) -> dict[str, Any]:
+    async def token(
+        self, request: Request[Any, Any, Any], principal: Principal, user_id: str
+    ) -> dict[str, Any]:
         """The token is shown once; E-Port keeps only its hash."""
         policy.require_role(principal, policy.Action.MANAGE_IDENTITY, ADMIN)
         body, _ = await json_body(request, TokenBody, allow_empty=True)
-        result: dict[str, Any] = await execute(eport_of(request), ic.IssueToken(
-            actor=principal.user_id, user_id=user_id, label=body.label,
-            expires_at=body.expires_at))
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            ic.IssueToken(
+                actor=principal.user_id,
+                user_id=user_id,
+                label=body.label,
+                expires_at=body.expires_at,
+            ),
+        )
         return result
 
     @delete("/tokens/{token_id:str}", status_code=204, summary="Revoke an API token")
-    async def revoke(self, request: Request[Any, Any, Any], principal: Principal,
-                     token_id: str) -> None:
+    async def revoke(
+        self, request: Request[Any, Any, Any], principal: Principal, token_id: str
+    ) -> None:
         policy.require_role(principal, policy.Action.MANAGE_IDENTITY, ADMIN)
-        await execute(eport_of(request), ic.RevokeToken(actor=principal.user_id,
-                                                        token_id=token_id))
+        await execute(eport_of(request), ic.RevokeToken(actor=principal.user_id, token_id=token_id))
         request.app.state.authenticator.forget(token_id)
 
     @get("/audit", summary="The audit trail (hash-chained)")
-    async def audit(self, request: Request[Any, Any, Any], principal: Principal,
-                    after: Annotated[int, Parameter(ge=0)] = 0,
-                    limit: Annotated[int, Parameter(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    async def audit(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        after: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.READ_AUDIT, ADMIN)
 
         def query(conn: Any) -> list[dict[str, Any]]:
@@ -102,12 +132,15 @@ class AdminController(Controller):
         return {"entries": await read(eport_of(request), query)}
 
     @get("/audit/verify", summary="Check the audit chain end to end")
-    async def verify(self, request: Request[Any, Any, Any], principal: Principal
-                     ) -> dict[str, Any]:
+    async def verify(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.READ_AUDIT, ADMIN)
         report = await read(eport_of(request), audit_store.verify)
-        return {"ok": report.ok, "checked": report.checked, "firstBadSeq": report.first_bad_seq,
-                "problem": report.problem}
+        return {
+            "ok": report.ok,
+            "checked": report.checked,
+            "firstBadSeq": report.first_bad_seq,
+            "problem": report.problem,
+        }
 
 
 class MeController(Controller):
@@ -121,10 +154,16 @@ class MeController(Controller):
 
             if principal.enterprise is None:
                 return None
-            return conn.execute(sa.select(t.enterprises.c.name).where(
-                t.enterprises.c.id == principal.enterprise)).scalar()
+            return conn.execute(
+                sa.select(t.enterprises.c.name).where(t.enterprises.c.id == principal.enterprise)
+            ).scalar()
 
         name = await read(eport_of(request), query)
-        return {"userId": principal.user_id, "email": principal.email,
-                "roles": sorted(principal.roles), "enterprise": principal.enterprise,
-                "enterpriseName": name, "agency": principal.agency}
+        return {
+            "userId": principal.user_id,
+            "email": principal.email,
+            "roles": sorted(principal.roles),
+            "enterprise": principal.enterprise,
+            "enterpriseName": name,
+            "agency": principal.agency,
+        }

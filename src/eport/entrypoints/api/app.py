@@ -12,8 +12,8 @@ from litestar import Litestar, Request, Response, get, post
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 
 from eport import __version__
 from eport.adapters.db import tables as t
@@ -42,8 +42,9 @@ async def bench_baseline(request: Request[Any, Any, Any]) -> Response[Any]:
     eport: EPort = request.app.state.eport
 
     def insert(uow: Any) -> int:
-        result = uow.conn.execute(t.bench_baseline.insert(),
-                                  {"body": raw, "received_at": datetime.now(UTC)})
+        result = uow.conn.execute(
+            t.bench_baseline.insert(), {"body": raw, "received_at": datetime.now(UTC)}
+        )
         return int(result.inserted_primary_key[0])
 
     import asyncio
@@ -72,10 +73,20 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
 
     assets = "/api/docs/assets"
     handlers: list[Any] = [
-        create_static_files_router(path=assets, directories=[Path(swagger_ui.__file__).parent / "static"],
-                                   include_in_schema=False, opt={"public": True}),
-        healthz, DeclarationController, TaskController, CatalogueController, AgencyController,
-        AdminController, MeController, WebhookController,
+        create_static_files_router(
+            path=assets,
+            directories=[Path(swagger_ui.__file__).parent / "static"],
+            include_in_schema=False,
+            opt={"public": True},
+        ),
+        healthz,
+        DeclarationController,
+        TaskController,
+        CatalogueController,
+        AgencyController,
+        AdminController,
+        MeController,
+        WebhookController,
     ]
     if eport.settings.benchmark_endpoints:
         handlers.append(bench_baseline)
@@ -86,15 +97,28 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         request_max_body_size=eport.settings.max_body_bytes,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
-            title="E-Port API", version=__version__, path="/api/docs",
+            title="E-Port API",
+            version=__version__,
+            path="/api/docs",
             description="Lodge once, for every border agency. Errors are RFC 9457 "
-                        "problem+json with a JSON pointer per bad field.",
-            render_plugins=[SwaggerRenderPlugin(
-                js_url=f"{assets}/swagger-ui-bundle.js", css_url=f"{assets}/swagger-ui.css",
-                standalone_preset_js_url=f"{assets}/swagger-ui-standalone-preset.js", path="/",
-            )],
-            components=Components(security_schemes={"bearer": SecurityScheme(
-                type="http", scheme="bearer", description="API token from `eport token USER`")}),
+            "problem+json with a JSON pointer per bad field.",
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url=f"{assets}/swagger-ui-bundle.js",
+                    css_url=f"{assets}/swagger-ui.css",
+                    standalone_preset_js_url=f"{assets}/swagger-ui-standalone-preset.js",
+                    path="/",
+                )
+            ],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="API token from `eport token USER`",
+                    )
+                }
+            ),
             security=[{"bearer": []}],
         ),
         debug=False,

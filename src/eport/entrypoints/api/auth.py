@@ -45,9 +45,16 @@ class TokenAuthenticator:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            log.info("access deny", extra={"who": None, "action": "authenticate",
-                                           "target": request.url.path, "rule": "no bearer token",
-                                           "allowed": False})
+            log.info(
+                "access deny",
+                extra={
+                    "who": None,
+                    "action": "authenticate",
+                    "target": request.url.path,
+                    "rule": "no bearer token",
+                    "allowed": False,
+                },
+            )
             raise Unauthenticated("Send Authorization: Bearer <token>.")
         token_hash = hash_token(token.strip())
         now = time.monotonic()
@@ -56,10 +63,16 @@ class TokenAuthenticator:
             return cached[1]
         principal = await anyio.to_thread.run_sync(self._lookup, token_hash)
         if principal is None:
-            log.info("access deny", extra={"who": None, "action": "authenticate",
-                                           "target": request.url.path,
-                                           "rule": "unknown, expired or revoked token",
-                                           "allowed": False})
+            log.info(
+                "access deny",
+                extra={
+                    "who": None,
+                    "action": "authenticate",
+                    "target": request.url.path,
+                    "rule": "unknown, expired or revoked token",
+                    "allowed": False,
+                },
+            )
             raise Unauthenticated("The token is unknown, expired or revoked.")
         with self._lock:
             self._cache[token_hash] = (now, principal)

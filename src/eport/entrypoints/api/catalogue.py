@@ -12,8 +12,7 @@ from eport.adapters.db import views
 from eport.adapters.db.repositories import rule_from_row, rule_to_row
 from eport.datamodel.declaration import Model
 from eport.identity import policy
-from eport.identity.model import Role
-from eport.identity.model import Principal
+from eport.identity.model import Principal, Role
 from eport.kernel.errors import NotFound
 from eport.routing import commands as rc
 from eport.routing.model import CatalogueRule, Conditions, RequiredDocument
@@ -63,14 +62,20 @@ def rule_json(rule: CatalogueRule) -> dict[str, Any]:
     row = rule_to_row(rule)
     c = row["conditions"]
     return {
-        "code": rule.code, "version": rule.version, "description": rule.description,
-        "conditions": {"hsPrefixes": c["hs_prefixes"], "declarationTypes": c["declaration_types"],
-                       "procedureCodes": c["procedure_codes"],
-                       "originCountries": c["origin_countries"],
-                       "destinationCountries": c["destination_countries"],
-                       "dispatchCountries": c["dispatch_countries"],
-                       "transportModes": c["transport_modes"]},
-        "agencies": row["agencies"], "documents": row["documents"],
+        "code": rule.code,
+        "version": rule.version,
+        "description": rule.description,
+        "conditions": {
+            "hsPrefixes": c["hs_prefixes"],
+            "declarationTypes": c["declaration_types"],
+            "procedureCodes": c["procedure_codes"],
+            "originCountries": c["origin_countries"],
+            "destinationCountries": c["destination_countries"],
+            "dispatchCountries": c["dispatch_countries"],
+            "transportModes": c["transport_modes"],
+        },
+        "agencies": row["agencies"],
+        "documents": row["documents"],
         "effectiveFrom": rule.effective_from.isoformat(),
         "effectiveTo": rule.effective_to.isoformat() if rule.effective_to else None,
         "retired": rule.retired,
@@ -79,11 +84,14 @@ def rule_json(rule: CatalogueRule) -> dict[str, Any]:
 
 def _command(principal: Principal, code: str, body: RuleBody) -> rc.PutCatalogueRule:
     return rc.PutCatalogueRule(
-        actor=principal.user_id, code=code, description=body.description,
+        actor=principal.user_id,
+        code=code,
+        description=body.description,
         conditions=Conditions(**{k: tuple(v) for k, v in body.conditions.model_dump().items()}),
         agencies=tuple(body.agencies),
         documents=tuple(RequiredDocument(d.type, d.description) for d in body.documents),
-        effective_from=body.effective_from, effective_to=body.effective_to,
+        effective_from=body.effective_from,
+        effective_to=body.effective_to,
         expected_version=body.expected_version,
     )
 
@@ -93,8 +101,9 @@ class CatalogueController(Controller):
     tags = ["catalogue"]
 
     @get("/", summary="The newest version of every rule")
-    async def list(self, request: Request[Any, Any, Any], principal: Principal,
-                   at: date | None = None) -> dict[str, Any]:
+    async def list(
+        self, request: Request[Any, Any, Any], principal: Principal, at: date | None = None
+    ) -> dict[str, Any]:
         """With `at=YYYY-MM-DD`, only rules in force on that day."""
         rows = await read(eport_of(request), views.catalogue_rules)
         latest: dict[str, CatalogueRule] = {}
@@ -104,8 +113,9 @@ class CatalogueController(Controller):
         return {"rules": [rule_json(r) for r in rules]}
 
     @get("/{code:str}/versions", summary="Every version of a rule")
-    async def versions(self, request: Request[Any, Any, Any], principal: Principal,
-                       code: str) -> dict[str, Any]:
+    async def versions(
+        self, request: Request[Any, Any, Any], principal: Principal, code: str
+    ) -> dict[str, Any]:
         rows = await read(eport_of(request), views.catalogue_rules)
         found = [rule_json(rule_from_row(r)) for r in rows if r["code"] == code]
         if not found:
@@ -113,40 +123,45 @@ class CatalogueController(Controller):
         return {"code": code, "versions": found}
 
     @post("/", status_code=201, summary="Create a rule (administrators)")
-    async def create(self, request: Request[Any, Any, Any], principal: Principal
-                     ) -> dict[str, Any]:
+    async def create(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_CATALOGUE, ADMIN)
         body, _ = await json_body(request, RuleBody)
         if body.code is None:
             from eport.kernel.errors import FieldError, ValidationFailed
 
             raise ValidationFailed([FieldError("/code", "required", "A new rule has a code.")])
-        rule = await execute(eport_of(request),
-                             _command(principal, body.code, body.model_copy(
-                                 update={"expected_version": None})))
+        rule = await execute(
+            eport_of(request),
+            _command(principal, body.code, body.model_copy(update={"expected_version": None})),
+        )
         return rule_json(rule)
 
     @put("/{code:str}", summary="Write a new version of a rule (administrators)")
-    async def update(self, request: Request[Any, Any, Any], principal: Principal,
-                     code: str) -> dict[str, Any]:
+    async def update(
+        self, request: Request[Any, Any, Any], principal: Principal, code: str
+    ) -> dict[str, Any]:
         """Send `expectedVersion` (the version you edited); a stale one is a 409."""
         policy.require_role(principal, policy.Action.MANAGE_CATALOGUE, ADMIN)
         body, _ = await json_body(request, RuleBody)
         if body.expected_version is None:
             from eport.kernel.errors import FieldError, ValidationFailed
 
-            raise ValidationFailed([FieldError("/expectedVersion", "required",
-                                               "Say which version you edited.")])
+            raise ValidationFailed(
+                [FieldError("/expectedVersion", "required", "Say which version you edited.")]
+            )
         rule = await execute(eport_of(request), _command(principal, code, body))
         return rule_json(rule)
 
     @delete("/{code:str}", status_code=200, summary="Retire a rule (administrators)")
-    async def retire(self, request: Request[Any, Any, Any], principal: Principal,
-                     code: str) -> dict[str, Any]:
+    async def retire(
+        self, request: Request[Any, Any, Any], principal: Principal, code: str
+    ) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_CATALOGUE, ADMIN)
         body, _ = await json_body(request, RetireBody)
-        rule = await execute(eport_of(request), rc.RetireCatalogueRule(
-            actor=principal.user_id, code=code, reason=body.reason))
+        rule = await execute(
+            eport_of(request),
+            rc.RetireCatalogueRule(actor=principal.user_id, code=code, reason=body.reason),
+        )
         return rule_json(rule)
 
 
@@ -155,17 +170,28 @@ class AgencyController(Controller):
     tags = ["catalogue"]
 
     @get("/", summary="The border agencies E-Port routes to")
-    async def list(self, request: Request[Any, Any, Any], principal: Principal
-                   ) -> dict[str, Any]:
+    async def list(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         return {"agencies": await read(eport_of(request), views.agencies)}
 
     @put("/{code:str}", summary="Create or change an agency (administrators)")
-    async def put_agency(self, request: Request[Any, Any, Any], principal: Principal,
-                         code: str) -> dict[str, Any]:
+    async def put_agency(
+        self, request: Request[Any, Any, Any], principal: Principal, code: str
+    ) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_CATALOGUE, ADMIN)
         body, _ = await json_body(request, AgencyBody)
-        agency = await execute(eport_of(request), rc.PutAgency(
-            actor=principal.user_id, code=code, name=body.name,
-            interests=tuple(body.interests), active=body.active))
-        return {"code": agency.code, "name": agency.name, "interests": list(agency.interests),
-                "active": agency.active}
+        agency = await execute(
+            eport_of(request),
+            rc.PutAgency(
+                actor=principal.user_id,
+                code=code,
+                name=body.name,
+                interests=tuple(body.interests),
+                active=body.active,
+            ),
+        )
+        return {
+            "code": agency.code,
+            "name": agency.name,
+            "interests": list(agency.interests),
+            "active": agency.active,
+        }

@@ -48,8 +48,9 @@ def is_json(request: Request[Any, Any, Any]) -> bool:
     return media in JSON_TYPES
 
 
-async def json_body(request: Request[Any, Any, Any], model: type[M],
-                    *, allow_empty: bool = False) -> tuple[M, bytes]:
+async def json_body(
+    request: Request[Any, Any, Any], model: type[M], *, allow_empty: bool = False
+) -> tuple[M, bytes]:
     """Parse a JSON body into ``model``; problem+json pointers on failure."""
     from litestar.exceptions import HTTPException
 
@@ -70,6 +71,7 @@ def parse_time(value: str | None, pointer: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationFailed([FieldError(pointer, "datetime.invalid",
-                                           "Use an ISO 8601 date or date-time.")]) from None
+        raise ValidationFailed(
+            [FieldError(pointer, "datetime.invalid", "Use an ISO 8601 date or date-time.")]
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

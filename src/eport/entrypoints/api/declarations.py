@@ -26,9 +26,15 @@ MAX_KEY = 255
 def _idempotency_key(request: Request[Any, Any, Any]) -> str:
     key = request.headers.get("idempotency-key", "").strip()
     if not key or len(key) > MAX_KEY:
-        raise ValidationFailed([FieldError(
-            "", "idempotency_key.required",
-            f"Send an Idempotency-Key header (1-{MAX_KEY} characters) with every create.")])
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "",
+                    "idempotency_key.required",
+                    f"Send an Idempotency-Key header (1-{MAX_KEY} characters) with every create.",
+                )
+            ]
+        )
     return key
 
 
@@ -71,16 +77,25 @@ class DeclarationController(Controller):
         eport = eport_of(request)
         received_at = eport.clock()
         document = parse_declaration(raw)
-        outcome: Outcome = await execute(eport, dc.LodgeDeclaration(
-            actor=principal.user_id, enterprise=enterprise, idempotency_key=key,
-            document=document, raw=raw, content_type="application/json",
-            received_at=received_at,
-        ))
+        outcome: Outcome = await execute(
+            eport,
+            dc.LodgeDeclaration(
+                actor=principal.user_id,
+                enterprise=enterprise,
+                idempotency_key=key,
+                document=document,
+                raw=raw,
+                content_type="application/json",
+                received_at=received_at,
+            ),
+        )
         return _created(outcome)
 
     @get("/", summary="List your declarations")
     async def list(
-        self, request: Request[Any, Any, Any], principal: Principal,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
         status: str | None = None,
         lodged_from: Annotated[str | None, Parameter(query="from")] = None,
         lodged_to: Annotated[str | None, Parameter(query="to")] = None,
@@ -96,55 +111,80 @@ class DeclarationController(Controller):
         agency = principal.agency if principal.has(Role.OFFICER) else None
         if owner is None and agency is None:
             return {"items": [], "nextCursor": None}
-        return await read(eport_of(request), lambda c: views.list_declarations(
-            c, owner=owner, agency=None if owner else agency, status=status,
-            lodged_from=start, lodged_to=end, after=after, limit=limit))
+        return await read(
+            eport_of(request),
+            lambda c: views.list_declarations(
+                c,
+                owner=owner,
+                agency=None if owner else agency,
+                status=status,
+                lodged_from=start,
+                lodged_to=end,
+                after=after,
+                limit=limit,
+            ),
+        )
 
-    async def _visible(self, request: Request[Any, Any, Any], principal: Principal,
-                       declaration_id: str) -> Any:
+    async def _visible(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> Any:
         def query(conn: Any) -> tuple[Any, list[str]]:
             header = views.declaration_header(conn, declaration_id)
             return header, views.task_agencies(conn, declaration_id) if header else []
 
         header, agencies = await read(eport_of(request), query)
-        policy.can_read_declaration(principal, header["owner_id"] if header else "",
-                                    agencies, declaration_id)
+        policy.can_read_declaration(
+            principal, header["owner_id"] if header else "", agencies, declaration_id
+        )
         return header
 
     @get("/{declaration_id:str}", summary="One declaration with every agency's task")
-    async def detail(self, request: Request[Any, Any, Any], principal: Principal,
-                     declaration_id: str) -> dict[str, Any]:
+    async def detail(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> dict[str, Any]:
         header = await self._visible(request, principal, declaration_id)
         return await read(eport_of(request), lambda c: views.declaration_detail(c, header))
 
     @get("/{declaration_id:str}/history", summary="Every event, oldest first")
-    async def history(self, request: Request[Any, Any, Any], principal: Principal,
-                      declaration_id: str) -> dict[str, Any]:
+    async def history(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> dict[str, Any]:
         await self._visible(request, principal, declaration_id)
         events = await read(eport_of(request), lambda c: views.history(c, declaration_id))
         return {"id": declaration_id, "events": events}
 
     @get("/{declaration_id:str}/revisions", summary="Revisions with their field-level diffs")
-    async def revisions(self, request: Request[Any, Any, Any], principal: Principal,
-                        declaration_id: str) -> dict[str, Any]:
+    async def revisions(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> dict[str, Any]:
         await self._visible(request, principal, declaration_id)
         revs = await read(eport_of(request), lambda c: views.revisions(c, declaration_id))
         return {"id": declaration_id, "revisions": revs}
 
-    @get("/{declaration_id:str}/revisions/{revision:int}/original",
-         summary="The exact bytes received for a revision", media_type="application/json")
-    async def original(self, request: Request[Any, Any, Any], principal: Principal,
-                       declaration_id: str, revision: int) -> Response[bytes]:
+    @get(
+        "/{declaration_id:str}/revisions/{revision:int}/original",
+        summary="The exact bytes received for a revision",
+        media_type="application/json",
+    )
+    async def original(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        declaration_id: str,
+        revision: int,
+    ) -> Response[bytes]:
         await self._visible(request, principal, declaration_id)
-        found = await read(eport_of(request),
-                           lambda c: views.raw_document(c, declaration_id, revision))
+        found = await read(
+            eport_of(request), lambda c: views.raw_document(c, declaration_id, revision)
+        )
         if found is None:
             raise HTTPException(status_code=404, detail="No such revision.")
         return Response(found[0], media_type=found[1])
 
     @post("/{declaration_id:str}/amendments", status_code=201, summary="Amend a declaration")
-    async def amend(self, request: Request[Any, Any, Any], principal: Principal,
-                    declaration_id: str) -> Response[Any]:
+    async def amend(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> Response[Any]:
         """Body: `{"reason": "...", "declaration": {the whole amended declaration}}`.
 
         Makes a new revision with a field-level diff, re-routing only the agencies concerned.
@@ -154,29 +194,52 @@ class DeclarationController(Controller):
         eport = eport_of(request)
         received_at = eport.clock()
         body, raw = await json_body(request, AmendmentBody)
-        outcome: Outcome = await execute(eport, dc.AmendDeclaration(
-            actor=principal.user_id, enterprise=enterprise, declaration_id=declaration_id,
-            idempotency_key=key, changes=body.declaration, reason=body.reason, raw=raw,
-            content_type="application/json", received_at=received_at,
-        ))
+        outcome: Outcome = await execute(
+            eport,
+            dc.AmendDeclaration(
+                actor=principal.user_id,
+                enterprise=enterprise,
+                declaration_id=declaration_id,
+                idempotency_key=key,
+                changes=body.declaration,
+                reason=body.reason,
+                raw=raw,
+                content_type="application/json",
+                received_at=received_at,
+            ),
+        )
         return _created(outcome)
 
     @post("/{declaration_id:str}/cancel", status_code=200, summary="Cancel before release")
-    async def cancel(self, request: Request[Any, Any, Any], principal: Principal,
-                     declaration_id: str) -> dict[str, Any]:
+    async def cancel(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> dict[str, Any]:
         enterprise = policy.require_lodger(principal, policy.Action.CANCEL)
         body, _ = await json_body(request, ReasonBody)
-        result: dict[str, Any] = await execute(eport_of(request), dc.CancelDeclaration(
-            actor=principal.user_id, enterprise=enterprise, declaration_id=declaration_id,
-            reason=body.reason))
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            dc.CancelDeclaration(
+                actor=principal.user_id,
+                enterprise=enterprise,
+                declaration_id=declaration_id,
+                reason=body.reason,
+            ),
+        )
         return result
 
     @post("/{declaration_id:str}/release", status_code=200, summary="Release (customs)")
-    async def release(self, request: Request[Any, Any, Any], principal: Principal,
-                      declaration_id: str) -> dict[str, Any]:
+    async def release(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> dict[str, Any]:
         agency = policy.require_officer(principal, policy.Action.RELEASE)
         body, _ = await json_body(request, OptionalReasonBody, allow_empty=True)
-        result: dict[str, Any] = await execute(eport_of(request), dc.ReleaseDeclaration(
-            actor=principal.user_id, agency=agency, declaration_id=declaration_id,
-            reason=body.reason))
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            dc.ReleaseDeclaration(
+                actor=principal.user_id,
+                agency=agency,
+                declaration_id=declaration_id,
+                reason=body.reason,
+            ),
+        )
         return result

@@ -27,10 +27,21 @@ _STATUS: list[tuple[type[k.EPortError], int, str]] = [
 ]
 
 
-def problem(status: int, title: str, detail: str, code: str, instance: str | None = None,
-            extra: dict[str, Any] | None = None) -> Response[Any]:
-    body = {"type": TYPE_BASE + code.replace(".", "/"), "title": title, "status": status,
-            "detail": detail, "code": code}
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    instance: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[Any]:
+    body = {
+        "type": TYPE_BASE + code.replace(".", "/"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
     if instance:
         body["instance"] = instance
     for key, value in (extra or {}).items():
@@ -41,11 +52,9 @@ def problem(status: int, title: str, detail: str, code: str, instance: str | Non
 
 
 def eport_error(request: Request[Any, Any, Any], exc: k.EPortError) -> Response[Any]:
-    for cls, status, title in _STATUS:
-        if isinstance(exc, cls):
-            break
-    else:
-        status, title = 500, "Error"
+    status, title = next(
+        ((code, name) for cls, code, name in _STATUS if isinstance(exc, cls)), (500, "Error")
+    )
     extra: dict[str, Any] = {}
     if isinstance(exc, k.ValidationFailed):
         extra["errors"] = [e.as_dict() for e in exc.errors]
@@ -59,25 +68,49 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         errors = []
         for item in exc.extra if isinstance(exc.extra, list) else []:
             key = str(item.get("key", "")) if isinstance(item, dict) else ""
-            errors.append({"pointer": "/" + key.replace(".", "/") if key else "",
-                           "code": "parameter.invalid",
-                           "detail": str(item.get("message", "")) if isinstance(item, dict)
-                           else str(item)})
-        return problem(400, "Bad request", exc.detail, "request.invalid",
-                       str(request.url.path), {"errors": errors})
-    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 413: "body.too_large", 415: "media_type.unsupported",
-             429: "rate_limited"}
-    return problem(exc.status_code, exc.detail, exc.detail,
-                   codes.get(exc.status_code, "http_error"), str(request.url.path))
+            errors.append(
+                {
+                    "pointer": "/" + key.replace(".", "/") if key else "",
+                    "code": "parameter.invalid",
+                    "detail": str(item.get("message", "")) if isinstance(item, dict) else str(item),
+                }
+            )
+        return problem(
+            400,
+            "Bad request",
+            exc.detail,
+            "request.invalid",
+            str(request.url.path),
+            {"errors": errors},
+        )
+    codes = {
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "body.too_large",
+        415: "media_type.unsupported",
+        429: "rate_limited",
+    }
+    return problem(
+        exc.status_code,
+        exc.detail,
+        exc.detail,
+        codes.get(exc.status_code, "http_error"),
+        str(request.url.path),
+    )
 
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Last resort: log the trace, show none."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
-                   "Something went wrong on our side; nothing was acknowledged.",
-                   "internal", str(request.url.path))
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "Something went wrong on our side; nothing was acknowledged.",
+        "internal",
+        str(request.url.path),
+    )
 
 
 HANDLERS: dict[Any, Any] = {

@@ -31,7 +31,9 @@ class TaskController(Controller):
 
     @get("/", summary="Your agency's tasks")
     async def list(
-        self, request: Request[Any, Any, Any], principal: Principal,
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
         agency: str | None = None,
         task_state: Annotated[str | None, Parameter(query="state")] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
@@ -40,21 +42,36 @@ class TaskController(Controller):
         """Oldest first. An officer sees only tasks routed to their own agency."""
         own = policy.require_officer(principal, policy.Action.LIST_TASKS)
         if agency is not None and agency != own:
-            policy.log.info("access deny", extra={"who": principal.user_id,
-                                                  "action": "task.list", "target": agency,
-                                                  "rule": "other agency", "allowed": False})
+            policy.log.info(
+                "access deny",
+                extra={
+                    "who": principal.user_id,
+                    "action": "task.list",
+                    "target": agency,
+                    "rule": "other agency",
+                    "allowed": False,
+                },
+            )
             return {"items": []}
         state = task_state
         if state is not None and state not in {s.value for s in TaskState}:
-            raise ValidationFailed([FieldError("/state", "code.unknown",
-                                               f"state is one of {[s.value for s in TaskState]}")])
-        items = await read(eport_of(request), lambda c: views.list_tasks(
-            c, agency=own, state=state, limit=limit, offset=offset))
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "/state", "code.unknown", f"state is one of {[s.value for s in TaskState]}"
+                    )
+                ]
+            )
+        items = await read(
+            eport_of(request),
+            lambda c: views.list_tasks(c, agency=own, state=state, limit=limit, offset=offset),
+        )
         return {"items": items}
 
     @get("/{task_id:str}", summary="One task")
-    async def detail(self, request: Request[Any, Any, Any], principal: Principal,
-                     task_id: str) -> dict[str, Any]:
+    async def detail(
+        self, request: Request[Any, Any, Any], principal: Principal, task_id: str
+    ) -> dict[str, Any]:
         own = policy.require_officer(principal, policy.Action.LIST_TASKS)
         row = await read(eport_of(request), lambda c: views.get_task(c, task_id))
         if row is None or row["agency"] != own:
@@ -62,15 +79,24 @@ class TaskController(Controller):
         return views.task_json(row)
 
     @post("/{task_id:str}/decision", status_code=200, summary="Accept, reject or query")
-    async def decide(self, request: Request[Any, Any, Any], principal: Principal,
-                     task_id: str) -> dict[str, Any]:
+    async def decide(
+        self, request: Request[Any, Any, Any], principal: Principal, task_id: str
+    ) -> dict[str, Any]:
         """`{"decision": "accept"|"reject"|"query", "reason": "...", "revision": n}`.
 
         Reject and query need a reason. `revision`, if sent, must be the task's current one.
         """
         own = policy.require_officer(principal, policy.Action.DECIDE)
         body, _ = await json_body(request, DecisionBody)
-        result: dict[str, Any] = await execute(eport_of(request), rc.DecideTask(
-            actor=principal.user_id, agency=own, task_id=task_id,
-            decision=Decision(body.decision), reason=body.reason, revision=body.revision))
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            rc.DecideTask(
+                actor=principal.user_id,
+                agency=own,
+                task_id=task_id,
+                decision=Decision(body.decision),
+                reason=body.reason,
+                revision=body.revision,
+            ),
+        )
         return result

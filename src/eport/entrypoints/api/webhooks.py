@@ -37,48 +37,75 @@ class WebhookController(Controller):
     tags = ["webhooks"]
 
     @post("/", status_code=201, summary="Subscribe a URL to your enterprise's events")
-    async def subscribe(self, request: Request[Any, Any, Any], principal: Principal
-                        ) -> dict[str, Any]:
+    async def subscribe(
+        self, request: Request[Any, Any, Any], principal: Principal
+    ) -> dict[str, Any]:
         """Deliveries are POSTs signed `X-EPort-Signature: sha256=HMAC(secret, ts.body)`.
 
         The secret is shown once, in this answer.
         """
         enterprise = _enterprise(principal)
         body, _ = await json_body(request, SubscribeBody)
-        result: dict[str, Any] = await execute(eport_of(request), nc.Subscribe(
-            actor=principal.user_id, enterprise=enterprise, url=body.url,
-            event_types=tuple(body.event_types)))
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            nc.Subscribe(
+                actor=principal.user_id,
+                enterprise=enterprise,
+                url=body.url,
+                event_types=tuple(body.event_types),
+            ),
+        )
         return result
 
     @get("/", summary="Your subscriptions")
-    async def list(self, request: Request[Any, Any, Any], principal: Principal
-                   ) -> dict[str, Any]:
+    async def list(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         enterprise = _enterprise(principal)
-        return {"items": await read(eport_of(request),
-                                    lambda c: views.subscriptions(c, enterprise))}
+        return {
+            "items": await read(eport_of(request), lambda c: views.subscriptions(c, enterprise))
+        }
 
     @delete("/{subscription_id:str}", status_code=204, summary="Unsubscribe")
-    async def unsubscribe(self, request: Request[Any, Any, Any], principal: Principal,
-                          subscription_id: str) -> None:
+    async def unsubscribe(
+        self, request: Request[Any, Any, Any], principal: Principal, subscription_id: str
+    ) -> None:
         enterprise = _enterprise(principal)
-        await execute(eport_of(request), nc.Unsubscribe(
-            actor=principal.user_id, enterprise=enterprise, subscription_id=subscription_id))
+        await execute(
+            eport_of(request),
+            nc.Unsubscribe(
+                actor=principal.user_id, enterprise=enterprise, subscription_id=subscription_id
+            ),
+        )
 
     @get("/{subscription_id:str}/deliveries", summary="Deliveries (state=dead: dead letters)")
-    async def deliveries(self, request: Request[Any, Any, Any], principal: Principal,
-                         subscription_id: str,
-                         delivery_state: Annotated[str | None, Parameter(query="state")] = None,
-                         ) -> dict[str, Any]:
+    async def deliveries(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        subscription_id: str,
+        delivery_state: Annotated[str | None, Parameter(query="state")] = None,
+    ) -> dict[str, Any]:
         enterprise = _enterprise(principal)
-        return {"items": await read(eport_of(request), lambda c: views.deliveries(
-            c, enterprise, subscription_id, delivery_state))}
+        return {
+            "items": await read(
+                eport_of(request),
+                lambda c: views.deliveries(c, enterprise, subscription_id, delivery_state),
+            )
+        }
 
-    @post("/deliveries/{delivery_id:int}/retry", status_code=202,
-          summary="Send a dead-lettered delivery again")
-    async def retry(self, request: Request[Any, Any, Any], principal: Principal,
-                    delivery_id: int) -> dict[str, Any]:
+    @post(
+        "/deliveries/{delivery_id:int}/retry",
+        status_code=202,
+        summary="Send a dead-lettered delivery again",
+    )
+    async def retry(
+        self, request: Request[Any, Any, Any], principal: Principal, delivery_id: int
+    ) -> dict[str, Any]:
         enterprise = _enterprise(principal)
-        await execute(eport_of(request), nc.RetryDelivery(
-            actor=principal.user_id, enterprise=enterprise, delivery_id=delivery_id))
+        await execute(
+            eport_of(request),
+            nc.RetryDelivery(
+                actor=principal.user_id, enterprise=enterprise, delivery_id=delivery_id
+            ),
+        )
         eport_of(request).dispatcher and eport_of(request).dispatcher.notify()  # type: ignore[union-attr]
         return {"id": delivery_id, "state": "pending"}
