@@ -57,15 +57,34 @@ DRAIN_TIMEOUT = 60.0  # seconds, for the outbox to empty between phases
 # tests/). Fixed seed, so every run lodges the same bodies.
 
 TRADER_USCC = make_uscc("91310000MA1FL0001")
-HS_POOL = ["847130", "851713", "870323", "020230", "090111", "610910", "940360", "392690",
-           "730890", "300490", "847330", "854231", "640399", "950300", "220421", "030617"]
+HS_POOL = [
+    "847130",
+    "851713",
+    "870323",
+    "020230",
+    "090111",
+    "610910",
+    "940360",
+    "392690",
+    "730890",
+    "300490",
+    "847330",
+    "854231",
+    "640399",
+    "950300",
+    "220421",
+    "030617",
+]
 ITEM_COUNTS = [1, 1, 2, 3, 5, 8, 12, 20, 35, 50]
 
 
 def _trader() -> dict[str, Any]:
-    return {"name": "Shanghai Eastern Trading Co., Ltd.",
-            "identifier": {"scheme": "USCC", "value": TRADER_USCC},
-            "address": "88 Century Avenue, Pudong, Shanghai", "country": "CN"}
+    return {
+        "name": "Shanghai Eastern Trading Co., Ltd.",
+        "identifier": {"scheme": "USCC", "value": TRADER_USCC},
+        "address": "88 Century Avenue, Pudong, Shanghai",
+        "country": "CN",
+    }
 
 
 def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str, Any]:
@@ -80,24 +99,38 @@ def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str
         if hs.startswith("0202"):
             docs.append({"type": "853", "reference": f"VET-{rng.randrange(10**6)}"})
         net = rng.randrange(1, 20000)
-        goods.append({
-            "sequence": seq, "hsCode": hs, "description": f"Goods line {seq} of kind {hs}",
-            "originCountry": rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
-            "quantity": str(rng.randrange(1, 5000)), "unit": "H87", "netMass": str(net),
-            "grossMass": str(net + rng.randrange(0, 500)),
-            "value": f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
-            "procedureCode": "4000", "documents": docs,
-        })
+        goods.append(
+            {
+                "sequence": seq,
+                "hsCode": hs,
+                "description": f"Goods line {seq} of kind {hs}",
+                "originCountry": rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
+                "quantity": str(rng.randrange(1, 5000)),
+                "unit": "H87",
+                "netMass": str(net),
+                "grossMass": str(net + rng.randrange(0, 500)),
+                "value": f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
+                "procedureCode": "4000",
+                "documents": docs,
+            }
+        )
     return {
         "declarationType": "IM",
         "traderReference": f"PO-{rng.randrange(10**9)}",
         "declarant": _trader(),
         "importer": _trader(),
-        "exporter": {"name": "Acme Exports Pty Ltd",
-                     "identifier": {"scheme": "TIN", "value": "AU51824753556"}, "country": "AU"},
+        "exporter": {
+            "name": "Acme Exports Pty Ltd",
+            "identifier": {"scheme": "TIN", "value": "AU51824753556"},
+            "country": "AU",
+        },
         "customsOffice": "CNSHA01",
-        "transport": {"mode": "1", "identifier": "IMO9321483", "name": "EVER GIVEN",
-                      "nationality": "PA"},
+        "transport": {
+            "mode": "1",
+            "identifier": "IMO9321483",
+            "name": "EVER GIVEN",
+            "nationality": "PA",
+        },
         "placeOfLoading": "VNSGN",
         "placeOfUnloading": "CNSHA",
         "countryOfDispatch": "VN",
@@ -110,8 +143,10 @@ def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str
         "transportDocument": {"type": "705", "reference": "MAEU123456789"},
         "containers": ["CSQU3054383"],
         "goodsItems": goods,
-        "documents": [{"type": "380", "reference": "INV-2026-0001"},
-                      {"type": "271", "reference": "PL-2026-0001"}],
+        "documents": [
+            {"type": "380", "reference": "INV-2026-0001"},
+            {"type": "271", "reference": "PL-2026-0001"},
+        ],
     }
 
 
@@ -154,8 +189,12 @@ class PhaseResult:
 
 def _request_bytes(job: PhaseJob, i: int) -> bytes:
     body = job.bodies[i]
-    head = [f"POST {job.path} HTTP/1.1", f"Host: 127.0.0.1:{job.port}",
-            "Content-Type: application/json", f"Content-Length: {len(body)}"]
+    head = [
+        f"POST {job.path} HTTP/1.1",
+        f"Host: 127.0.0.1:{job.port}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+    ]
     if job.token is not None:
         head.append(f"Authorization: Bearer {job.token}")
         head.append(f"Idempotency-Key: {job.keys[i]}")
@@ -193,8 +232,9 @@ async def _drive(job: PhaseJob) -> PhaseResult:
     cursor = iter(range(len(requests)))  # shared by this loop's connections: no awaits inside
 
     async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        return await asyncio.wait_for(asyncio.open_connection("127.0.0.1", job.port),
-                                      REQUEST_TIMEOUT)
+        return await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", job.port), REQUEST_TIMEOUT
+        )
 
     async def connection() -> None:
         reader, writer = await connect()
@@ -205,9 +245,9 @@ async def _drive(job: PhaseJob) -> PhaseResult:
                 try:
                     writer.write(requests[i])
                     status, body, keep_alive = await asyncio.wait_for(
-                        _read_response(reader), REQUEST_TIMEOUT)
-                except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError,
-                        ValueError) as exc:
+                        _read_response(reader), REQUEST_TIMEOUT
+                    )
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                     result.errors += 1
                     if len(result.error_samples) < 5:
                         result.error_samples.append(f"{type(exc).__name__}: {exc}")
@@ -302,7 +342,8 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", SERVER_CODE],
             env={**env, "EPORT_BENCH_PORT": str(self.port), "EPORT_BENCHMARK_ENDPOINTS": "true"},
-            stdout=self._log, stderr=subprocess.STDOUT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self) -> None:
@@ -311,7 +352,8 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.proc.returncode}):\n{self.log_tail()}")
+                code = self.proc.returncode
+                raise RuntimeError(f"the server exited ({code}):\n{self.log_tail()}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2).status_code == 200:
                     return
@@ -351,14 +393,34 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
-def _run_phase(pool: Any, procs: int, server: Server, path: str, token: str | None,
-               bodies: list[bytes], keys: list[str], clients: int, *,
-               collect_ids: bool = False) -> dict[str, Any]:
+def _run_phase(
+    pool: Any,
+    procs: int,
+    server: Server,
+    path: str,
+    token: str | None,
+    bodies: list[bytes],
+    keys: list[str],
+    clients: int,
+    *,
+    collect_ids: bool = False,
+) -> dict[str, Any]:
     start_at = time.monotonic() + 0.5  # lets every process connect before anyone sends
     per_proc = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
-    jobs = [PhaseJob(server.port, path, token, bodies[i::procs], keys[i::procs],
-                     max(1, per_proc[i]), start_at, collect_ids)
-            for i in range(procs) if bodies[i::procs]]
+    jobs = [
+        PhaseJob(
+            server.port,
+            path,
+            token,
+            bodies[i::procs],
+            keys[i::procs],
+            max(1, per_proc[i]),
+            start_at,
+            collect_ids,
+        )
+        for i in range(procs)
+        if bodies[i::procs]
+    ]
     cpu0 = server.cpu_seconds()
     parts: list[PhaseResult] = pool.map(_client_process, jobs)
     server_cpu = server.cpu_seconds() - cpu0
@@ -400,8 +462,13 @@ def _wait_for_outbox(settings: Any) -> int:
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while True:
             with read.connect() as conn:
-                left = int(conn.execute(sa.select(sa.func.count()).select_from(t.outbox)
-                                        .where(t.outbox.c.delivered_at.is_(None))).scalar_one())
+                left = int(
+                    conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(t.outbox)
+                        .where(t.outbox.c.delivered_at.is_(None))
+                    ).scalar_one()
+                )
             if left == 0 or time.monotonic() > deadline:
                 return left
             time.sleep(0.1)
@@ -422,22 +489,37 @@ def _verify(settings: Any, ids: list[str], baseline_rows: int) -> dict[str, Any]
         found = 0
         with read.connect() as conn:
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                found += int(conn.execute(
-                    sa.select(sa.func.count()).select_from(t.declarations)
-                    .where(t.declarations.c.id.in_(chunk))).scalar_one())
-            declarations = int(conn.execute(
-                sa.select(sa.func.count()).select_from(t.declarations)).scalar_one())
-            keys = int(conn.execute(
-                sa.select(sa.func.count()).select_from(t.idempotency_keys)).scalar_one())
-            baseline = int(conn.execute(
-                sa.select(sa.func.count()).select_from(t.bench_baseline)).scalar_one())
+                chunk = ids[start : start + 500]
+                found += int(
+                    conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(t.declarations)
+                        .where(t.declarations.c.id.in_(chunk))
+                    ).scalar_one()
+                )
+            declarations = int(
+                conn.execute(sa.select(sa.func.count()).select_from(t.declarations)).scalar_one()
+            )
+            keys = int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(t.idempotency_keys)
+                ).scalar_one()
+            )
+            baseline = int(
+                conn.execute(sa.select(sa.func.count()).select_from(t.bench_baseline)).scalar_one()
+            )
     finally:
         write.dispose()
         read.dispose()
-    return {"acknowledged": len(ids), "found": found, "missing": len(ids) - found,
-            "declarations_in_db": declarations, "idempotency_keys_in_db": keys,
-            "baseline_rows_in_db": baseline, "baseline_rows_expected": baseline_rows}
+    return {
+        "acknowledged": len(ids),
+        "found": found,
+        "missing": len(ids) - found,
+        "declarations_in_db": declarations,
+        "idempotency_keys_in_db": keys,
+        "baseline_rows_in_db": baseline,
+        "baseline_rows_expected": baseline_rows,
+    }
 
 
 @contextlib.contextmanager
@@ -459,9 +541,16 @@ def _postgres_schema(url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _bench_backend(name: str, workdir: Path, database_url: str | None, bodies: list[bytes],
-                   warmup: list[bytes], clients: int, procs: int,
-                   console: Console | None) -> dict[str, Any]:
+def _bench_backend(
+    name: str,
+    workdir: Path,
+    database_url: str | None,
+    bodies: list[bytes],
+    warmup: list[bytes],
+    clients: int,
+    procs: int,
+    console: Console | None,
+) -> dict[str, Any]:
     from eport.bootstrap import bootstrap
     from eport.config import Settings
     from eport.entrypoints.seed import issue_token, seed_demo
@@ -491,21 +580,26 @@ def _bench_backend(name: str, workdir: Path, database_url: str | None, bodies: l
         with ctx.Pool(procs) as pool:
             if console:
                 console.print(f"[bold]{name}[/]: warming up ({len(warmup)} requests per path)")
-            warm_base = _run_phase(pool, procs, server, BASELINE_PATH, None, warmup, warm_keys,
-                                   clients)
-            warm_lodge = _run_phase(pool, procs, server, LODGE_PATH, token, warmup, warm_keys,
-                                    clients, collect_ids=True)
+            warm_base = _run_phase(
+                pool, procs, server, BASELINE_PATH, None, warmup, warm_keys, clients
+            )
+            warm_lodge = _run_phase(
+                pool, procs, server, LODGE_PATH, token, warmup, warm_keys, clients, collect_ids=True
+            )
             _wait_for_outbox(settings)
             if console:
-                console.print(f"[bold]{name}[/]: baseline, {len(bodies)} requests, "
-                              f"{clients} connections")
+                console.print(
+                    f"[bold]{name}[/]: baseline, {len(bodies)} requests, {clients} connections"
+                )
             baseline = _run_phase(pool, procs, server, BASELINE_PATH, None, bodies, keys, clients)
             _wait_for_outbox(settings)
             if console:
-                console.print(f"[bold]{name}[/]: lodge, {len(bodies)} requests, "
-                              f"{clients} connections")
-            lodge = _run_phase(pool, procs, server, LODGE_PATH, token, bodies, keys, clients,
-                               collect_ids=True)
+                console.print(
+                    f"[bold]{name}[/]: lodge, {len(bodies)} requests, {clients} connections"
+                )
+            lodge = _run_phase(
+                pool, procs, server, LODGE_PATH, token, bodies, keys, clients, collect_ids=True
+            )
             outbox_left = _wait_for_outbox(settings)
         memory = server.memory_kb()
     finally:
@@ -519,7 +613,8 @@ def _bench_backend(name: str, workdir: Path, database_url: str | None, bodies: l
         "lodge": lodge,
         "baseline": baseline,
         "ratio": round(lodge["throughput"] / baseline["throughput"], 3)
-        if baseline["throughput"] else None,
+        if baseline["throughput"]
+        else None,
         "errors": errors,
         "warmup": {"requests": len(warmup), "errors": warm_base["errors"] + warm_lodge["errors"]},
         "server_peak_rss_mb": round(memory.get("VmHWM", 0) / 1024, 1),
@@ -537,17 +632,30 @@ def _machine() -> dict[str, Any]:
         for line in f:
             if line.startswith("MemTotal:"):
                 memory_mb = int(line.split()[1]) // 1024
-    return {"cpus": os.cpu_count(), "memory_mb": memory_mb,
-            "python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": platform.platform(), "machine": platform.machine()}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_mb": memory_mb,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+    }
 
 
 def _table(results: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
     table = Table(title="eport bench: lodge vs bare baseline (same server, DB, bodies, clients)")
-    for column in ("backend", "path", "req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB",
-                   "ratio"):
+    for column in (
+        "backend",
+        "path",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "peak RSS MB",
+        "ratio",
+    ):
         table.add_column(column, justify="left" if column in ("backend", "path") else "right")
     for backend in ("sqlite", "postgres"):
         if backend not in results:
@@ -555,26 +663,43 @@ def _table(results: dict[str, Any], console: Console) -> None:
         r = results[backend]
         for path in ("lodge", "baseline"):
             p = r[path]
-            table.add_row(backend if path == "lodge" else "", path, f"{p['throughput']:,.0f}",
-                          f"{p['p50_ms']:.1f}", f"{p['p99_ms']:.1f}", str(p["errors"]),
-                          f"{r['server_peak_rss_mb']:.0f}" if path == "lodge" else "",
-                          f"{r['ratio']:.2f}" if path == "lodge" and r["ratio"] else "")
+            table.add_row(
+                backend if path == "lodge" else "",
+                path,
+                f"{p['throughput']:,.0f}",
+                f"{p['p50_ms']:.1f}",
+                f"{p['p99_ms']:.1f}",
+                str(p["errors"]),
+                f"{r['server_peak_rss_mb']:.0f}" if path == "lodge" else "",
+                f"{r['ratio']:.2f}" if path == "lodge" and r["ratio"] else "",
+            )
     console.print(table)
     m = results["machine"]
-    console.print(f"{m['cpus']} CPUs, {m['memory_mb']} MB, Python {m['python']}; "
-                  f"{results['sqlite']['clients']} connections from "
-                  f"{results['sqlite']['client_processes']} client processes")
+    console.print(
+        f"{m['cpus']} CPUs, {m['memory_mb']} MB, Python {m['python']}; "
+        f"{results['sqlite']['clients']} connections from "
+        f"{results['sqlite']['client_processes']} client processes"
+    )
     for backend in ("sqlite", "postgres"):
         if backend in results:
             v = results[backend]["verification"]
             colour = "green" if v["missing"] == 0 and results[backend]["errors"] == 0 else "red"
-            console.print(f"[{colour}]{backend}: {v['found']}/{v['acknowledged']} acknowledged "
-                          f"declarations stored, {results[backend]['errors']} errors[/]")
+            console.print(
+                f"[{colour}]{backend}: {v['found']}/{v['acknowledged']} acknowledged "
+                f"declarations stored, {results[backend]['errors']} errors[/]"
+            )
 
 
-def run_bench(declarations: int, clients: int, postgres_url: str | None,
-              console: Console | None = None, *, client_processes: int | None = None,
-              warmup: int | None = None, work_dir: Path | None = None) -> dict[str, Any]:
+def run_bench(
+    declarations: int,
+    clients: int,
+    postgres_url: str | None,
+    console: Console | None = None,
+    *,
+    client_processes: int | None = None,
+    warmup: int | None = None,
+    work_dir: Path | None = None,
+) -> dict[str, Any]:
     """Run the benchmark; returns a JSON-able summary (prints a table when given a console).
 
     ``work_dir``, when given, holds the data dirs and server logs and is left in place;
@@ -589,23 +714,30 @@ def run_bench(declarations: int, clients: int, postgres_url: str | None,
     warm_bodies = generate_bodies(warm_n, seed=SEED + 1)
     results: dict[str, Any] = {}
     own_dir = work_dir is None
-    root = Path(tempfile.mkdtemp(prefix="eport-bench-")) if own_dir else Path(work_dir)
+    root = Path(tempfile.mkdtemp(prefix="eport-bench-")) if work_dir is None else Path(work_dir)
     root.mkdir(parents=True, exist_ok=True)
     try:
-        results["sqlite"] = _bench_backend("sqlite", root, None, bodies, warm_bodies,
-                                           clients, procs, console)
+        results["sqlite"] = _bench_backend(
+            "sqlite", root, None, bodies, warm_bodies, clients, procs, console
+        )
         if postgres_url:
             with _postgres_schema(postgres_url) as url:
-                results["postgres"] = _bench_backend("postgres", root, url, bodies, warm_bodies,
-                                                     clients, procs, console)
+                results["postgres"] = _bench_backend(
+                    "postgres", root, url, bodies, warm_bodies, clients, procs, console
+                )
     finally:
         if own_dir:
             shutil.rmtree(root, ignore_errors=True)
     sizes = sorted(len(b) for b in bodies)
-    results["workload"] = {"declarations": declarations, "clients": clients,
-                           "client_processes": procs, "warmup": warm_n, "seed": SEED,
-                           "body_bytes_p50": sizes[len(sizes) // 2],
-                           "body_bytes_max": sizes[-1]}
+    results["workload"] = {
+        "declarations": declarations,
+        "clients": clients,
+        "client_processes": procs,
+        "warmup": warm_n,
+        "seed": SEED,
+        "body_bytes_p50": sizes[len(sizes) // 2],
+        "body_bytes_max": sizes[-1],
+    }
     results["machine"] = _machine()
     if console is not None:
         _table(results, console)
