@@ -113,3 +113,50 @@ def test_tokens_are_stored_only_as_hashes(api: Api) -> None:
         hashes = set(conn.execute(sa.select(t.api_tokens.c.token_hash)).scalars())
     assert not any(tok in hashes for tok in api.tokens.values())
     assert all(len(h) == 64 for h in hashes)
+
+
+def test_admin_registers_an_enterprise_and_its_user_who_can_lodge(api: Api) -> None:
+    from eport.datamodel.identifiers import make_uscc
+
+    uscc = make_uscc("91320000MA1000006")
+    bad = api.post(
+        "admin@demo",
+        "/api/v1/admin/enterprises",
+        {"scheme": "USCC", "identifier": uscc[:-1] + "0", "name": "Bad"},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["pointer"] == "/identifier"
+    ent = api.post(
+        "admin@demo",
+        "/api/v1/admin/enterprises",
+        {"scheme": "USCC", "identifier": uscc, "name": "Nanjing Silk Co."},
+    )
+    assert ent.status_code == 201
+    again = api.post(
+        "admin@demo",
+        "/api/v1/admin/enterprises",
+        {"scheme": "USCC", "identifier": uscc, "name": "Nanjing Silk Co."},
+    )
+    assert again.status_code == 409
+    nobody = api.post(
+        "admin@demo",
+        "/api/v1/admin/users",
+        {"email": "x@nj", "name": "X", "roles": ["officer"], "agency": "nope"},
+    )
+    assert nobody.status_code == 422
+    assert nobody.json()["errors"][0]["pointer"] == "/agency"
+    user = api.post(
+        "admin@demo",
+        "/api/v1/admin/users",
+        {"email": "li@nanjing", "name": "Li", "roles": ["trader"], "enterprise": ent.json()["id"]},
+    ).json()
+    token = api.post("admin@demo", f"/api/v1/admin/users/{user['id']}/tokens").json()["token"]
+    r = api.client.post(
+        "/api/v1/declarations",
+        json=import_declaration(),
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "n1"},
+    )
+    assert r.status_code == 201
+    assert api.get("trader@demo", f"/api/v1/declarations/{r.json()['id']}").status_code == 404
+    missing = api.client.delete("/api/v1/admin/tokens/TOK-nope", headers=api.headers("admin@demo"))
+    assert missing.status_code == 404 and missing.json()["code"] == "token.not_found"

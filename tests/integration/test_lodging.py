@@ -222,3 +222,15 @@ def test_keys_are_scoped_per_user(api: Api) -> None:
 def test_officers_cannot_lodge(api: Api) -> None:
     r = api.lodge("customs@demo", import_declaration())
     assert r.status_code == 403
+
+
+def test_concurrent_retries_with_one_key_store_one_declaration(api: Api) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    doc = import_declaration(traderReference="RACE")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: api.lodge("trader@demo", doc, key="race"), range(8)))
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["id"] for a in answers}) == 1
+    listing = api.get("trader@demo", "/api/v1/declarations").json()["items"]
+    assert [d["traderReference"] for d in listing].count("RACE") == 1

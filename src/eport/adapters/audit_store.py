@@ -11,10 +11,12 @@ from eport.audit.model import GENESIS, AuditEntry, ChainReport, body_of, entry_h
 from eport.kernel.clock import isoformat
 
 from .db import tables as t
+from .db.locks import AUDIT_LOCK, serialize
 
 
 def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
     """Move up to ``limit`` undelivered audit outbox rows onto the chain. Returns how many."""
+    serialize(conn, AUDIT_LOCK)
     o, e, a = t.outbox, t.events, t.audit_log
     rows = (
         conn.execute(

@@ -23,12 +23,14 @@ from eport.notifications.model import (
 )
 
 from .db import tables as t
+from .db.locks import FANOUT_LOCK, serialize
 
 log = logging.getLogger("eport.webhooks")
 
 
 def fan_out(conn: sa.Connection, now: datetime, limit: int = 1000) -> int:
     """Turn undelivered 'webhooks' outbox rows into one delivery per matching subscription."""
+    serialize(conn, FANOUT_LOCK)
     o, e, s = t.outbox, t.events, t.webhook_subscriptions
     rows = (
         conn.execute(

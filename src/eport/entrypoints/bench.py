@@ -626,7 +626,8 @@ def _bench_backend(
     }
 
 
-def _machine() -> dict[str, Any]:
+def _machine(load_before: tuple[float, float, float]) -> dict[str, Any]:
+    """The box, and how busy it was when the run began (other load skews every figure)."""
     memory_mb = None
     with contextlib.suppress(OSError, ValueError), open("/proc/meminfo") as f:
         for line in f:
@@ -639,6 +640,7 @@ def _machine() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "machine": platform.machine(),
+        "load_average_before": [round(x, 2) for x in load_before],
     }
 
 
@@ -678,7 +680,8 @@ def _table(results: dict[str, Any], console: Console) -> None:
     console.print(
         f"{m['cpus']} CPUs, {m['memory_mb']} MB, Python {m['python']}; "
         f"{results['sqlite']['clients']} connections from "
-        f"{results['sqlite']['client_processes']} client processes"
+        f"{results['sqlite']['client_processes']} client processes; load average before: "
+        f"{m['load_average_before'][0]}"
     )
     for backend in ("sqlite", "postgres"):
         if backend in results:
@@ -707,7 +710,13 @@ def run_bench(
     """
     if declarations < 1 or clients < 1:
         raise ValueError("need at least one declaration and one client")
+    load_before = os.getloadavg()
     cpus = os.cpu_count() or 1
+    if console is not None and load_before[0] > 0.5:
+        console.print(
+            f"[yellow]The machine is busy (load average {load_before[0]:.1f}): "
+            "other work skews the figures.[/]"
+        )
     procs = client_processes or max(1, min(2, cpus))
     warm_n = warmup if warmup is not None else max(20, min(300, declarations // 10))
     bodies = generate_bodies(declarations)
@@ -738,7 +747,7 @@ def run_bench(
         "body_bytes_p50": sizes[len(sizes) // 2],
         "body_bytes_max": sizes[-1],
     }
-    results["machine"] = _machine()
+    results["machine"] = _machine(load_before)
     if console is not None:
         _table(results, console)
     return results

@@ -9,6 +9,10 @@ class UserNotFound(NotFound):
     code = "user.not_found"
 
 
+class TokenNotFound(NotFound):
+    code = "token.not_found"
+
+
 class EnterpriseNotFound(NotFound):
     code = "enterprise.not_found"
 

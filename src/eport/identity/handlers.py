@@ -60,6 +60,8 @@ def create_user(cmd: commands.CreateUser, uow: IdentityUnitOfWork) -> User:
         )
     if cmd.enterprise is not None and uow.identity.get_enterprise(cmd.enterprise) is None:
         problems.add("/enterprise", "enterprise.unknown", f"No enterprise {cmd.enterprise!r}.")
+    if cmd.agency is not None and not uow.identity.agency_exists(cmd.agency):
+        problems.add("/agency", "agency.unknown", f"No agency {cmd.agency!r}.")
     if "@" not in cmd.email:
         problems.add("/email", "email.invalid", "Not an e-mail address.")
     if not cmd.roles:
@@ -105,7 +107,7 @@ def issue_token(cmd: commands.IssueToken, uow: IdentityUnitOfWork) -> dict[str, 
 
 def revoke_token(cmd: commands.RevokeToken, uow: IdentityUnitOfWork) -> None:
     if uow.identity.get_token(cmd.token_id) is None:
-        raise errors.UserNotFound("No such token.", id=cmd.token_id)
+        raise errors.TokenNotFound("No such token.", id=cmd.token_id)
     uow.identity.revoke_token(cmd.token_id)
     uow.record(
         events.TokenRevoked(actor=cmd.actor, occurred_at=uow.now(), data={"token": cmd.token_id})

@@ -359,6 +359,10 @@ class SqlIdentityRepository:
     def get_enterprise(self, enterprise_id: str) -> Enterprise | None:
         return self._enterprise(t.enterprises.c.id == enterprise_id)
 
+    def agency_exists(self, code: str) -> bool:
+        a = t.agencies
+        return self.conn.execute(sa.select(a.c.code).where(a.c.code == code)).first() is not None
+
     def add_user(self, user: User) -> None:
         self.conn.execute(
             t.users.insert(),

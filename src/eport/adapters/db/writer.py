@@ -110,6 +110,29 @@ class GroupCommitWriter:
         finally:
             conn.close()
 
+    def _run_job(self, conn: sa.Connection, job: Job) -> Any:
+        """Run one job in its own SAVEPOINT.
+
+        A unique-key clash means a concurrent writer (PostgreSQL) committed the same thing first,
+        e.g. the same Idempotency-Key: the job runs once more and now sees that row.
+        """
+        for attempt in (1, 2):
+            savepoint = conn.begin_nested()
+            try:
+                uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+                result = job(uow)
+                uow.flush_events()
+                savepoint.commit()
+                return result
+            except sa.exc.IntegrityError:
+                savepoint.rollback()
+                if attempt == 2:
+                    raise
+            except BaseException:
+                savepoint.rollback()
+                raise
+        raise AssertionError("unreachable")
+
     def _commit_batch(self, conn: sa.Connection, batch: list[Any]) -> sa.Connection:
         done: list[tuple[Future[Any], Any]] = []
         try:
@@ -117,19 +140,12 @@ class GroupCommitWriter:
                 for job, future in batch:
                     if not future.set_running_or_notify_cancel():
                         continue
-                    savepoint = conn.begin_nested()
                     try:
-                        uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
-                        result = job(uow)
-                        uow.flush_events()
-                        savepoint.commit()
-                        done.append((future, result))
+                        done.append((future, self._run_job(conn, job)))
                     except EPortError as exc:
-                        savepoint.rollback()
                         future.set_exception(exc)
                     except Exception as exc:
                         log.exception("write job failed")
-                        savepoint.rollback()
                         future.set_exception(exc)
         except Exception as exc:
             log.exception("group commit failed; %d jobs not acknowledged", len(done))
