@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(default=5.0, ge=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    access_log: Path | None = None  # default: <data_dir>/access.log (JSON lines)
+
     benchmark_endpoints: bool = False  # exposes the bare baseline endpoint `eport bench` uses
 
     @model_validator(mode="after")
@@ -52,6 +54,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def access_log_path(self) -> Path:
+        return self.access_log or self.data_dir / "access.log"
 
     def writer_thread_count(self) -> int:
         if self.writer_threads is not None:

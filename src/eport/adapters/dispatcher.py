@@ -1,14 +1,21 @@
 """The in-process outbox dispatcher: at-least-once delivery to the audit trail and webhooks.
 
-It wakes on every commit (and every ``interval`` seconds), moves pending outbox rows through
-the group-commit writer, and sends due webhooks outside any transaction. Everything it does is
-safe to repeat: an outbox row is marked delivered in the same transaction as its effect.
+Two loops, each woken on every commit (and every ``interval`` seconds):
+
+- the outbox loop appends pending events to the audit hash chain and fans them out into
+  webhook deliveries, through the group-commit writer;
+- the delivery loop sends due webhooks outside any transaction, so a slow receiver never holds
+  up the audit trail.
+
+Everything is safe to repeat: an outbox row is marked delivered in the same transaction as its
+effect, and a delivery's outcome is recorded after the POST.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
@@ -35,60 +42,78 @@ class Dispatcher:
     ) -> None:
         self.writer, self.clock, self.interval = writer, clock, interval
         self.max_attempts, self.backoff_base = max_attempts, backoff_base
-        self._wake = threading.Event()
+        self._wakes = [threading.Event(), threading.Event()]
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
 
     def notify(self) -> None:
-        self._wake.set()
+        for wake in self._wakes:
+            wake.set()
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="eport-dispatcher", daemon=True)
-            self._thread.start()
+        if self._threads:
+            return
+        for name, work, wake in [
+            ("eport-outbox", self.move_outbox, self._wakes[0]),
+            ("eport-webhooks", self.deliver_due, self._wakes[1]),
+        ]:
+            thread = threading.Thread(target=self._loop, args=(work, wake), name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self.notify()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
         self._client.close()
 
-    def _loop(self) -> None:
+    def _loop(self, work: Callable[[], int], wake: threading.Event) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self.interval)
-            self._wake.clear()
+            wake.wait(self.interval)
+            wake.clear()
             try:
-                while self.run_once() and not self._stop.is_set():
+                while work() and not self._stop.is_set():
                     pass
             except Exception:
                 log.exception("dispatcher round failed; retrying")
 
-    def run_once(self) -> int:
-        """One round: audit, fan-out, due webhook deliveries. Returns how much work it did."""
+    def move_outbox(self) -> int:
+        """Append pending events to the audit chain and fan them out to webhook deliveries."""
         moved: int = self.writer.run(
             lambda uow: (
                 audit_store.append_pending(uow.conn, uow.now())
                 + webhooks.fan_out(uow.conn, uow.now())
             )
         )
+        if moved:
+            self._wakes[1].set()
+        return moved
+
+    def deliver_due(self) -> int:
+        """Send every due webhook delivery once and record the outcomes."""
         now = self.clock()
         attempts = self.writer.run(lambda uow: webhooks.due(uow.conn, now))
-        if attempts:
-            results = [webhooks.send(self._client, a, self.clock()) for a in attempts]
-            counts = {a.delivery_id: a.attempts for a in attempts}
+        if not attempts:
+            return 0
+        results = [webhooks.send(self._client, a, self.clock()) for a in attempts]
+        counts = {a.delivery_id: a.attempts for a in attempts}
 
-            def _record(uow: SqlUnitOfWork) -> None:
-                webhooks.record(
-                    uow.conn,
-                    results,
-                    counts,
-                    uow.now(),
-                    max_attempts=self.max_attempts,
-                    base=self.backoff_base,
-                )
+        def _record(uow: SqlUnitOfWork) -> None:
+            webhooks.record(
+                uow.conn,
+                results,
+                counts,
+                uow.now(),
+                max_attempts=self.max_attempts,
+                base=self.backoff_base,
+            )
 
-            self.writer.run(_record)
-        return moved + len(attempts)
+        self.writer.run(_record)
+        return len(attempts)
+
+    def run_once(self) -> int:
+        """One round of both loops (tests and tools drive it directly)."""
+        return self.move_outbox() + self.deliver_due()

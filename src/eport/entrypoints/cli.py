@@ -34,20 +34,25 @@ def serve(
     """Migrate the database and serve the API (docs at /api/docs, probe at /healthz)."""
     import uvicorn
 
+    from eport.adapters import access_log
     from eport.bootstrap import bootstrap
     from eport.entrypoints.api.app import create_app
     from eport.entrypoints.seed import seed_demo
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("eport.access").setLevel(logging.WARNING)
     settings = _settings(data_dir)
+    listener = access_log.configure(settings.access_log_path)
     eport = bootstrap(settings)
     if demo and seed_demo(eport):
         console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
     where = settings.sqlalchemy_url.split("@")[-1]
     h, p = host or settings.host, port or settings.port
     console.print(f"E-Port on http://{h}:{p}  (API docs: http://{h}:{p}/api/docs; store: {where})")
-    uvicorn.run(create_app(eport), host=h, port=p, log_level="warning", access_log=False)
+    console.print(f"Access decisions are logged to {settings.access_log_path}")
+    try:
+        uvicorn.run(create_app(eport), host=h, port=p, log_level="warning", access_log=False)
+    finally:
+        listener.stop()
 
 
 @app.command()
