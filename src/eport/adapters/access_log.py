@@ -18,7 +18,7 @@ FIELDS = ("who", "action", "target", "rule", "allowed")
 
 class JsonLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"at": datetime.fromtimestamp(record.created, UTC).isoformat()}
+        entry: dict[str, object] = {"at": datetime.fromtimestamp(record.created, UTC).isoformat()}
         entry.update({f: getattr(record, f, None) for f in FIELDS})
         return json.dumps(entry, ensure_ascii=False)
 
