@@ -16,6 +16,7 @@ from eport.identity import policy
 from eport.identity.model import Principal, Role
 
 from .common import eport_of, execute, json_body, read
+from .openapi import request_body
 
 ADMIN = {Role.ADMIN}
 
@@ -43,7 +44,12 @@ class AdminController(Controller):
     path = "/api/v1/admin"
     tags = ["administration"]
 
-    @post("/enterprises", status_code=201, summary="Register an enterprise")
+    @post(
+        "/enterprises",
+        status_code=201,
+        summary="Register an enterprise",
+        operation_class=request_body(EnterpriseBody),
+    )
     async def enterprise(
         self, request: Request[Any, Any, Any], principal: Principal
     ) -> dict[str, Any]:
@@ -60,7 +66,9 @@ class AdminController(Controller):
         )
         return {"id": e.id, "scheme": e.scheme, "identifier": e.identifier, "name": e.name}
 
-    @post("/users", status_code=201, summary="Create a user")
+    @post(
+        "/users", status_code=201, summary="Create a user", operation_class=request_body(UserBody)
+    )
     async def user(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_IDENTITY, ADMIN)
         body, _ = await json_body(request, UserBody)
@@ -83,7 +91,12 @@ class AdminController(Controller):
             "agency": u.agency,
         }
 
-    @post("/users/{user_id:str}/tokens", status_code=201, summary="Issue an API token")
+    @post(
+        "/users/{user_id:str}/tokens",
+        status_code=201,
+        summary="Issue an API token",
+        operation_class=request_body(TokenBody),
+    )
     async def token(
         self, request: Request[Any, Any, Any], principal: Principal, user_id: str
     ) -> dict[str, Any]:

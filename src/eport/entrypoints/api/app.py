@@ -12,7 +12,7 @@ from litestar import Litestar, Request, Response, get, post
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from eport import __version__
@@ -24,6 +24,7 @@ from .auth import TokenAuthenticator
 from .catalogue import AgencyController, CatalogueController
 from .declarations import DeclarationController
 from .errors import HANDLERS
+from .openapi import COMPONENTS
 from .tasks import TaskController
 from .webhooks import WebhookController
 
@@ -72,6 +73,11 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
     import swagger_ui  # Swagger UI 5 shipped in a PyPI package (swagger-ui-py): no CDN
 
     assets = "/api/docs/assets"
+    COMPONENTS.security_schemes = {
+        "bearer": SecurityScheme(
+            type="http", scheme="bearer", description="API token from `eport token USER`"
+        )
+    }
     handlers: list[Any] = [
         create_static_files_router(
             path=assets,
@@ -110,15 +116,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
                     path="/",
                 )
             ],
-            components=Components(
-                security_schemes={
-                    "bearer": SecurityScheme(
-                        type="http",
-                        scheme="bearer",
-                        description="API token from `eport token USER`",
-                    )
-                }
-            ),
+            components=COMPONENTS,
             security=[{"bearer": []}],
         ),
         debug=False,

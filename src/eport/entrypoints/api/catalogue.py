@@ -18,6 +18,7 @@ from eport.routing import commands as rc
 from eport.routing.model import CatalogueRule, Conditions, RequiredDocument
 
 from .common import eport_of, execute, json_body, read
+from .openapi import request_body
 
 ADMIN = {Role.ADMIN}
 
@@ -122,7 +123,12 @@ class CatalogueController(Controller):
             raise NotFound("No such rule.", code=code)
         return {"code": code, "versions": found}
 
-    @post("/", status_code=201, summary="Create a rule (administrators)")
+    @post(
+        "/",
+        status_code=201,
+        summary="Create a rule (administrators)",
+        operation_class=request_body(RuleBody),
+    )
     async def create(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.MANAGE_CATALOGUE, ADMIN)
         body, _ = await json_body(request, RuleBody)
@@ -136,7 +142,11 @@ class CatalogueController(Controller):
         )
         return rule_json(rule)
 
-    @put("/{code:str}", summary="Write a new version of a rule (administrators)")
+    @put(
+        "/{code:str}",
+        summary="Write a new version of a rule (administrators)",
+        operation_class=request_body(RuleBody),
+    )
     async def update(
         self, request: Request[Any, Any, Any], principal: Principal, code: str
     ) -> dict[str, Any]:
@@ -152,7 +162,12 @@ class CatalogueController(Controller):
         rule = await execute(eport_of(request), _command(principal, code, body))
         return rule_json(rule)
 
-    @delete("/{code:str}", status_code=200, summary="Retire a rule (administrators)")
+    @delete(
+        "/{code:str}",
+        status_code=200,
+        summary="Retire a rule (administrators)",
+        operation_class=request_body(RetireBody),
+    )
     async def retire(
         self, request: Request[Any, Any, Any], principal: Principal, code: str
     ) -> dict[str, Any]:
@@ -173,7 +188,11 @@ class AgencyController(Controller):
     async def list(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
         return {"agencies": await read(eport_of(request), views.agencies)}
 
-    @put("/{code:str}", summary="Create or change an agency (administrators)")
+    @put(
+        "/{code:str}",
+        summary="Create or change an agency (administrators)",
+        operation_class=request_body(AgencyBody),
+    )
     async def put_agency(
         self, request: Request[Any, Any, Any], principal: Principal, code: str
     ) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from pydantic import Field
 
 from eport.adapters.db import views
-from eport.datamodel.declaration import Model
+from eport.datamodel.declaration import Declaration, Model
 from eport.datamodel.validation import parse_declaration
 from eport.declarations import commands as dc
 from eport.declarations.handlers import Outcome
@@ -19,6 +19,7 @@ from eport.identity.model import Principal, Role
 from eport.kernel.errors import FieldError, ValidationFailed
 
 from .common import eport_of, execute, is_json, json_body, parse_time, read
+from .openapi import request_body
 
 MAX_KEY = 255
 
@@ -50,6 +51,13 @@ class AmendmentBody(Model):
     declaration: dict[str, Any]
 
 
+class AmendmentDoc(Model):
+    """The amendment as documented: a reason and the whole amended declaration."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+    declaration: Declaration
+
+
 class ReasonBody(Model):
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -62,7 +70,12 @@ class DeclarationController(Controller):
     path = "/api/v1/declarations"
     tags = ["declarations"]
 
-    @post("/", status_code=201, summary="Lodge a declaration")
+    @post(
+        "/",
+        status_code=201,
+        summary="Lodge a declaration",
+        operation_class=request_body(Declaration),
+    )
     async def lodge(self, request: Request[Any, Any, Any], principal: Principal) -> Response[Any]:
         """Lodge a goods declaration (JSON, see docs/data-model.md) once, for every agency.
 
@@ -181,7 +194,12 @@ class DeclarationController(Controller):
             raise HTTPException(status_code=404, detail="No such revision.")
         return Response(found[0], media_type=found[1])
 
-    @post("/{declaration_id:str}/amendments", status_code=201, summary="Amend a declaration")
+    @post(
+        "/{declaration_id:str}/amendments",
+        status_code=201,
+        summary="Amend a declaration",
+        operation_class=request_body(AmendmentDoc),
+    )
     async def amend(
         self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
     ) -> Response[Any]:
@@ -210,7 +228,12 @@ class DeclarationController(Controller):
         )
         return _created(outcome)
 
-    @post("/{declaration_id:str}/cancel", status_code=200, summary="Cancel before release")
+    @post(
+        "/{declaration_id:str}/cancel",
+        status_code=200,
+        summary="Cancel before release",
+        operation_class=request_body(ReasonBody),
+    )
     async def cancel(
         self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
     ) -> dict[str, Any]:
@@ -227,7 +250,12 @@ class DeclarationController(Controller):
         )
         return result
 
-    @post("/{declaration_id:str}/release", status_code=200, summary="Release (customs)")
+    @post(
+        "/{declaration_id:str}/release",
+        status_code=200,
+        summary="Release (customs)",
+        operation_class=request_body(OptionalReasonBody),
+    )
     async def release(
         self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
     ) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from eport.routing import commands as rc
 from eport.routing.model import Decision, TaskState
 
 from .common import eport_of, execute, json_body, read
+from .openapi import request_body
 
 
 class DecisionBody(Model):
@@ -78,7 +79,12 @@ class TaskController(Controller):
             raise NotFound("No such task.", id=task_id)
         return views.task_json(row)
 
-    @post("/{task_id:str}/decision", status_code=200, summary="Accept, reject or query")
+    @post(
+        "/{task_id:str}/decision",
+        status_code=200,
+        summary="Accept, reject or query",
+        operation_class=request_body(DecisionBody),
+    )
     async def decide(
         self, request: Request[Any, Any, Any], principal: Principal, task_id: str
     ) -> dict[str, Any]:

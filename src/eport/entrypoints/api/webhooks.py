@@ -16,6 +16,7 @@ from eport.kernel.errors import Forbidden
 from eport.notifications import commands as nc
 
 from .common import eport_of, execute, json_body, read
+from .openapi import request_body
 
 ENTERPRISE_ROLES = {Role.TRADER, Role.BROKER, Role.CARRIER, Role.BANK}
 
@@ -36,7 +37,12 @@ class WebhookController(Controller):
     path = "/api/v1/webhooks"
     tags = ["webhooks"]
 
-    @post("/", status_code=201, summary="Subscribe a URL to your enterprise's events")
+    @post(
+        "/",
+        status_code=201,
+        summary="Subscribe a URL to your enterprise's events",
+        operation_class=request_body(SubscribeBody),
+    )
     async def subscribe(
         self, request: Request[Any, Any, Any], principal: Principal
     ) -> dict[str, Any]:
