@@ -28,6 +28,7 @@ PHASE_KEYS = {
     "max_ms",
     "server_cpu_ms_per_request",
     "client_cpu_seconds",
+    "machine_busy_pct",
 }
 
 

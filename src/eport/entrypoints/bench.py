@@ -322,6 +322,17 @@ def _proc_status(pid: int) -> dict[str, int]:
     return out
 
 
+def _system_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs, from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            values = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def _proc_cpu_seconds(pid: int) -> float:
     """utime + stime of a process and its threads."""
     try:
@@ -421,9 +432,10 @@ def _run_phase(
         for i in range(procs)
         if bodies[i::procs]
     ]
-    cpu0 = server.cpu_seconds()
+    cpu0, (busy0, total0) = server.cpu_seconds(), _system_jiffies()
     parts: list[PhaseResult] = pool.map(_client_process, jobs)
     server_cpu = server.cpu_seconds() - cpu0
+    busy1, total1 = _system_jiffies()
     started = min(p.started for p in parts)
     finished = max(p.finished for p in parts)
     elapsed = max(finished - started, 1e-9)
@@ -446,6 +458,8 @@ def _run_phase(
         "max_ms": round((latencies[-1] if latencies else 0.0) * 1000, 2),
         "server_cpu_ms_per_request": round(server_cpu * 1000 / max(requests, 1), 3),
         "client_cpu_seconds": round(sum(p.cpu_seconds for p in parts), 2),
+        # all CPUs, every process (server, clients, PostgreSQL, anything else on the box)
+        "machine_busy_pct": round(100 * (busy1 - busy0) / max(total1 - total0, 1), 1),
         "_ids": [i for p in parts for i in p.ids],
     }
 
