@@ -11,7 +11,10 @@ from eport.audit.model import GENESIS, AuditEntry, ChainReport, body_of, entry_h
 from eport.kernel.clock import isoformat
 
 from .db import tables as t
+from .db.fast import FastInsert
 from .db.locks import AUDIT_LOCK, serialize
+
+INSERT_AUDIT = FastInsert(t.audit_log)
 
 
 def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
@@ -20,7 +23,17 @@ def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
     o, e, a = t.outbox, t.events, t.audit_log
     rows = (
         conn.execute(
-            sa.select(o.c.id.label("outbox_id"), e)
+            sa.select(
+                o.c.id.label("outbox_id"),
+                e.c.id,
+                e.c.name,
+                e.c.declaration_id,
+                e.c.actor,
+                e.c.agency,
+                e.c.reason,
+                e.c.occurred_at,
+                e.c.payload,
+            )
             .join(e, e.c.id == o.c.event_id)
             .where(o.c.destination == "audit", o.c.delivered_at.is_(None))
             .order_by(o.c.id)
@@ -64,7 +77,7 @@ def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
             }
         )
         prev = digest
-    conn.execute(a.insert(), entries)
+    INSERT_AUDIT(conn, entries)
     conn.execute(
         o.update()
         .where(o.c.id.in_([r["outbox_id"] for r in rows]))

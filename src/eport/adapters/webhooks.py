@@ -28,8 +28,11 @@ from .db.locks import FANOUT_LOCK, serialize
 log = logging.getLogger("eport.webhooks")
 
 
-def fan_out(conn: sa.Connection, now: datetime, limit: int = 1000) -> int:
-    """Turn undelivered 'webhooks' outbox rows into one delivery per matching subscription."""
+def fan_out(conn: sa.Connection, now: datetime, limit: int = 1000) -> tuple[int, int]:
+    """Turn undelivered 'webhooks' outbox rows into one delivery per matching subscription.
+
+    Returns (outbox rows handled, deliveries created).
+    """
     serialize(conn, FANOUT_LOCK)
     o, e, s = t.outbox, t.events, t.webhook_subscriptions
     rows = (
@@ -44,7 +47,7 @@ def fan_out(conn: sa.Connection, now: datetime, limit: int = 1000) -> int:
         .all()
     )
     if not rows:
-        return 0
+        return 0, 0
     owners = {r["enterprise_id"] for r in rows if r["enterprise_id"]}
     subs: dict[str, list[Any]] = {}
     if owners:
@@ -75,7 +78,7 @@ def fan_out(conn: sa.Connection, now: datetime, limit: int = 1000) -> int:
         .where(o.c.id.in_([r["outbox_id"] for r in rows]))
         .values(delivered_at=now, attempts=o.c.attempts + 1)
     )
-    return len(rows)
+    return len(rows), len(deliveries)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from eport.datamodel.identifiers import make_uscc
+from eport.entrypoints.demo_documents import varied_declaration
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,101 +53,8 @@ START_TIMEOUT = 60.0  # seconds, for the server to answer /healthz
 DRAIN_TIMEOUT = 60.0  # seconds, for the outbox to empty between phases
 
 # ---------------------------------------------------------------------------------------------
-# Varied, valid import declarations (a compact copy of tests/factories.py: src/ must not import
-# tests/). Fixed seed, so every run lodges the same bodies.
-
-TRADER_USCC = make_uscc("91310000MA1FL0001")
-HS_POOL = [
-    "847130",
-    "851713",
-    "870323",
-    "020230",
-    "090111",
-    "610910",
-    "940360",
-    "392690",
-    "730890",
-    "300490",
-    "847330",
-    "854231",
-    "640399",
-    "950300",
-    "220421",
-    "030617",
-]
-ITEM_COUNTS = [1, 1, 2, 3, 5, 8, 12, 20, 35, 50]
-
-
-def _trader() -> dict[str, Any]:
-    return {
-        "name": "Shanghai Eastern Trading Co., Ltd.",
-        "identifier": {"scheme": "USCC", "value": TRADER_USCC},
-        "address": "88 Century Avenue, Pudong, Shanghai",
-        "country": "CN",
-    }
-
-
-def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str, Any]:
-    """A realistic import declaration with 1-50 goods items, lodgeable by trader@demo."""
-    n = items if items is not None else rng.choice(ITEM_COUNTS)
-    goods = []
-    for seq in range(1, n + 1):
-        hs = rng.choice(HS_POOL)
-        docs = []
-        if hs.startswith("8703"):
-            docs.append({"type": "911", "reference": f"LIC-{rng.randrange(10**6)}"})
-        if hs.startswith("0202"):
-            docs.append({"type": "853", "reference": f"VET-{rng.randrange(10**6)}"})
-        net = rng.randrange(1, 20000)
-        goods.append(
-            {
-                "sequence": seq,
-                "hsCode": hs,
-                "description": f"Goods line {seq} of kind {hs}",
-                "originCountry": rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
-                "quantity": str(rng.randrange(1, 5000)),
-                "unit": "H87",
-                "netMass": str(net),
-                "grossMass": str(net + rng.randrange(0, 500)),
-                "value": f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
-                "procedureCode": "4000",
-                "documents": docs,
-            }
-        )
-    return {
-        "declarationType": "IM",
-        "traderReference": f"PO-{rng.randrange(10**9)}",
-        "declarant": _trader(),
-        "importer": _trader(),
-        "exporter": {
-            "name": "Acme Exports Pty Ltd",
-            "identifier": {"scheme": "TIN", "value": "AU51824753556"},
-            "country": "AU",
-        },
-        "customsOffice": "CNSHA01",
-        "transport": {
-            "mode": "1",
-            "identifier": "IMO9321483",
-            "name": "EVER GIVEN",
-            "nationality": "PA",
-        },
-        "placeOfLoading": "VNSGN",
-        "placeOfUnloading": "CNSHA",
-        "countryOfDispatch": "VN",
-        "countryOfDestination": "CN",
-        "currency": "USD",
-        "incoterm": "FOB",
-        "invoiceAmount": "45000.00",
-        "freight": "1200.00",
-        "insurance": "150.00",
-        "transportDocument": {"type": "705", "reference": "MAEU123456789"},
-        "containers": ["CSQU3054383"],
-        "goodsItems": goods,
-        "documents": [
-            {"type": "380", "reference": "INV-2026-0001"},
-            {"type": "271", "reference": "PL-2026-0001"},
-        ],
-    }
+# Varied, valid import declarations (eport.entrypoints.demo_documents, which the tests use too).
+# Fixed seed, so every run lodges the same bodies.
 
 
 def generate_bodies(n: int, seed: int = SEED) -> list[bytes]:

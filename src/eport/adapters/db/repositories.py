@@ -26,54 +26,77 @@ from eport.routing.model import (
 
 from . import tables as t
 from .catalogue_cache import CatalogueCache
+from .fast import FastInsert
+
+INSERT_DECLARATION = FastInsert(t.declarations)
+INSERT_REVISION = FastInsert(t.declaration_revisions)
+INSERT_ITEMS = FastInsert(t.declaration_items)
+INSERT_TASKS = FastInsert(t.tasks)
+INSERT_IDEMPOTENCY = FastInsert(t.idempotency_keys)
+
+_ik = t.idempotency_keys
+SELECT_IDEMPOTENCY = sa.select(_ik.c.request_sha256, _ik.c.status_code, _ik.c.body).where(
+    _ik.c.scope == sa.bindparam("scope"), _ik.c.key == sa.bindparam("key")
+)
+SELECT_TASKS_OF = (
+    sa.select(t.tasks)
+    .where(t.tasks.c.declaration_id == sa.bindparam("declaration_id"))
+    .order_by(t.tasks.c.agency)
+)
 
 
 class SqlDeclarationRepository:
-    def __init__(self, conn: sa.Connection, now: datetime) -> None:
-        self.conn, self.now = conn, now
+    """Declarations and their revisions; ``owners`` remembers each one's enterprise."""
+
+    def __init__(self, conn: sa.Connection, now: datetime, owners: dict[str, str]) -> None:
+        self.conn, self.now, self.owners = conn, now, owners
 
     def add(self, record: DeclarationRecord, revision: Revision) -> None:
         doc = record.document
-        self.conn.execute(
-            t.declarations.insert(),
-            {
-                "id": record.id,
-                "owner_id": record.owner,
-                "created_by": record.created_by,
-                "declaration_type": record.declaration_type,
-                "trader_reference": record.trader_reference,
-                "status": record.status.value,
-                "revision": record.revision,
-                "customs_office": doc.customs_office,
-                "currency": doc.currency,
-                "invoice_amount": str(doc.invoice_amount),
-                "item_count": len(doc.goods_items),
-                "lodged_at": record.lodged_at,
-                "updated_at": record.updated_at,
-                "version": record.version,
-            },
+        INSERT_DECLARATION(
+            self.conn,
+            [
+                {
+                    "id": record.id,
+                    "owner_id": record.owner,
+                    "created_by": record.created_by,
+                    "declaration_type": record.declaration_type,
+                    "trader_reference": record.trader_reference,
+                    "status": record.status.value,
+                    "revision": record.revision,
+                    "customs_office": doc.customs_office,
+                    "currency": doc.currency,
+                    "invoice_amount": str(doc.invoice_amount),
+                    "item_count": len(doc.goods_items),
+                    "lodged_at": record.lodged_at,
+                    "updated_at": record.updated_at,
+                    "version": record.version,
+                }
+            ],
         )
-        self.add_revision(revision, doc)
+        self.owners[record.id] = record.owner
+        self.add_revision(revision)
 
-    def add_revision(self, revision: Revision, document: Document | None = None) -> None:
-        self.conn.execute(
-            t.declaration_revisions.insert(),
-            {
-                "declaration_id": revision.declaration_id,
-                "revision": revision.revision,
-                "document": revision.document,
-                "raw": revision.raw,
-                "raw_sha256": revision.receipt.sha256,
-                "content_type": revision.content_type,
-                "received_at": revision.receipt.received_at,
-                "created_by": revision.created_by,
-                "reason": revision.reason,
-                "diff": list(revision.diff) or None,
-            },
+    def add_revision(self, revision: Revision) -> None:
+        INSERT_REVISION(
+            self.conn,
+            [
+                {
+                    "declaration_id": revision.declaration_id,
+                    "revision": revision.revision,
+                    "document": revision.document,
+                    "raw": revision.raw,
+                    "raw_sha256": revision.receipt.sha256,
+                    "content_type": revision.content_type,
+                    "received_at": revision.receipt.received_at,
+                    "created_by": revision.created_by,
+                    "reason": revision.reason,
+                    "diff": list(revision.diff) or None,
+                }
+            ],
         )
-        items = revision.document["goodsItems"]
-        self.conn.execute(
-            t.declaration_items.insert(),
+        INSERT_ITEMS(
+            self.conn,
             [
                 {
                     "declaration_id": revision.declaration_id,
@@ -88,7 +111,7 @@ class SqlDeclarationRepository:
                     "gross_mass": i["grossMass"],
                     "value": i["value"],
                 }
-                for i in items
+                for i in revision.document["goodsItems"]
             ],
         )
 
@@ -104,6 +127,7 @@ class SqlDeclarationRepository:
         row = self.conn.execute(query).mappings().first()
         if row is None:
             return None
+        self.owners[row["id"]] = row["owner_id"]
         return DeclarationRecord(
             id=row["id"],
             owner=row["owner_id"],
@@ -167,10 +191,8 @@ class SqlTaskRepository:
         self.conn, self.now = conn, now
 
     def add_many(self, tasks: list[Task]) -> None:
-        if not tasks:
-            return
-        self.conn.execute(
-            t.tasks.insert(),
+        INSERT_TASKS(
+            self.conn,
             [
                 {
                     "id": k.id,
@@ -191,11 +213,7 @@ class SqlTaskRepository:
         )
 
     def for_declaration(self, declaration_id: str) -> list[Task]:
-        rows = self.conn.execute(
-            sa.select(t.tasks)
-            .where(t.tasks.c.declaration_id == declaration_id)
-            .order_by(t.tasks.c.agency)
-        ).mappings()
+        rows = self.conn.execute(SELECT_TASKS_OF, {"declaration_id": declaration_id}).mappings()
         return [_task(r) for r in rows]
 
     def get(self, task_id: str, *, for_update: bool = False) -> Task | None:
@@ -295,25 +313,22 @@ class SqlIdempotencyStore:
         self.conn, self.now = conn, now
 
     def get(self, scope: str, key: str) -> StoredResponse | None:
-        i = t.idempotency_keys
-        row = self.conn.execute(
-            sa.select(i.c.request_sha256, i.c.status_code, i.c.body).where(
-                i.c.scope == scope, i.c.key == key
-            )
-        ).first()
+        row = self.conn.execute(SELECT_IDEMPOTENCY, {"scope": scope, "key": key}).first()
         return StoredResponse(row[0], row[1], row[2]) if row else None
 
     def put(self, scope: str, key: str, response: StoredResponse) -> None:
-        self.conn.execute(
-            t.idempotency_keys.insert(),
-            {
-                "scope": scope,
-                "key": key,
-                "request_sha256": response.request_sha256,
-                "status_code": response.status_code,
-                "body": response.body,
-                "created_at": self.now,
-            },
+        INSERT_IDEMPOTENCY(
+            self.conn,
+            [
+                {
+                    "scope": scope,
+                    "key": key,
+                    "request_sha256": response.request_sha256,
+                    "status_code": response.status_code,
+                    "body": response.body,
+                    "created_at": self.now,
+                }
+            ],
         )
 
 

@@ -13,6 +13,7 @@ from eport.kernel.messages import Event
 
 from . import tables as t
 from .catalogue_cache import CatalogueCache
+from .fast import FastInsert
 from .repositories import (
     SqlCatalogueRepository,
     SqlDeclarationRepository,
@@ -25,6 +26,26 @@ from .repositories import (
 # Every event goes to these consumers through the outbox.
 OUTBOX_DESTINATIONS = ("audit", "webhooks")
 
+INSERT_EVENTS = FastInsert(
+    t.events,
+    [
+        "id",
+        "name",
+        "declaration_id",
+        "enterprise_id",
+        "actor",
+        "agency",
+        "reason",
+        "occurred_at",
+        "payload",
+    ],
+)
+INSERT_OUTBOX = FastInsert(
+    t.outbox,
+    ["event_id", "destination", "attempts", "available_at", "delivered_at", "last_error"],
+)
+SELECT_OWNER = sa.select(t.declarations.c.owner_id).where(t.declarations.c.id == sa.bindparam("id"))
+
 
 class SqlUnitOfWork:
     """Repositories over one connection; events recorded here are written by ``flush_events``."""
@@ -32,7 +53,8 @@ class SqlUnitOfWork:
     def __init__(self, conn: sa.Connection, clock: Clock, catalogue: CatalogueCache) -> None:
         self.conn = conn
         self._now = clock()
-        self.declarations = SqlDeclarationRepository(conn, self._now)
+        self._owners: dict[str, str] = {}
+        self.declarations = SqlDeclarationRepository(conn, self._now, self._owners)
         self.tasks = SqlTaskRepository(conn, self._now)
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)
         self.idempotency = SqlIdempotencyStore(conn, self._now)
@@ -40,7 +62,6 @@ class SqlUnitOfWork:
         self.subscriptions = SqlSubscriptionRepository(conn, self._now)
         self._new: list[Event] = []
         self._all: list[Event] = []
-        self._owners: dict[str, str | None] = {}
 
     def now(self) -> datetime:
         """One instant per unit of work: every row and event of a change carries the same time."""
@@ -58,9 +79,10 @@ class SqlUnitOfWork:
         if declaration_id is None:
             return None
         if declaration_id not in self._owners:
-            self._owners[declaration_id] = self.conn.execute(
-                sa.select(t.declarations.c.owner_id).where(t.declarations.c.id == declaration_id)
-            ).scalar()
+            owner = self.conn.execute(SELECT_OWNER, {"id": declaration_id}).scalar()
+            if owner is None:
+                return None
+            self._owners[declaration_id] = owner
         return self._owners[declaration_id]
 
     def flush_events(self) -> list[dict[str, Any]]:
@@ -81,9 +103,9 @@ class SqlUnitOfWork:
             }
             for e in self._all
         ]
-        self.conn.execute(t.events.insert(), rows)
-        self.conn.execute(
-            t.outbox.insert(),
+        INSERT_EVENTS(self.conn, rows)
+        INSERT_OUTBOX(
+            self.conn,
             [
                 {
                     "event_id": r["id"],

@@ -134,12 +134,38 @@ class GroupCommitWriter:
         raise AssertionError("unreachable")
 
     def _commit_batch(self, conn: sa.Connection, batch: list[Any]) -> sa.Connection:
+        """Commit a batch: optimistically without savepoints; if any job fails, roll the
+        whole batch back and run it again with a savepoint per job, so one bad job fails alone.
+        """
+        live = [(job, future) for job, future in batch if future.set_running_or_notify_cancel()]
+        if not live:
+            return conn
+        try:
+            results = self._fast(conn, live)
+        except Exception as exc:  # noqa: BLE001 - any failure sends the batch down the safe path
+            if not isinstance(exc, EPortError | sa.exc.IntegrityError):
+                log.warning("write batch failed (%s); retrying job by job", exc)
+            return self._safe(conn, live)
+        for (_, future), result in zip(live, results, strict=True):
+            future.set_result(result)
+        if self.on_commit:
+            self.on_commit()
+        return conn
+
+    def _fast(self, conn: sa.Connection, live: list[Any]) -> list[Any]:
+        results = []
+        with conn.begin():
+            for job, _ in live:
+                uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+                results.append(job(uow))
+                uow.flush_events()
+        return results
+
+    def _safe(self, conn: sa.Connection, live: list[Any]) -> sa.Connection:
         done: list[tuple[Future[Any], Any]] = []
         try:
             with conn.begin():
-                for job, future in batch:
-                    if not future.set_running_or_notify_cancel():
-                        continue
+                for job, future in live:
                     try:
                         done.append((future, self._run_job(conn, job)))
                     except EPortError as exc:
