@@ -163,16 +163,22 @@ class Catalogue:
     def route(self, declaration: Declaration, on: date) -> Routing:
         routing = Routing()
         items: Sequence[GoodsItem] = declaration.goods_items
+        header_docs = {d.type for d in declaration.documents}
         for rule in self.rules:
             if not rule.in_force(on) or not rule.conditions.header_matches(declaration):
                 continue
-            hit_items = tuple(
-                i for i, item in enumerate(items) if rule.conditions.item_matches(item)
-            )
+            conditions = rule.conditions
+            if conditions.item_level:
+                hit_items = tuple(
+                    i for i, item in enumerate(items) if conditions.item_matches(item)
+                )
+            else:
+                hit_items = tuple(range(len(items)))
             if not hit_items:
                 continue
             routing.hits.append(RuleHit(rule, hit_items))
-            header_docs = {d.type for d in declaration.documents}
+            if not rule.documents:
+                continue
             for index in hit_items:
                 present = header_docs | {d.type for d in items[index].documents}
                 routing.missing.extend(

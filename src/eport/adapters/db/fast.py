@@ -8,6 +8,7 @@ connection's DBAPI cursor inside the caller's transaction.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -41,13 +42,16 @@ class FastInsert:
 
     def __call__(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         sql, processors = self._prepare(conn.dialect)
-        values = [
-            tuple(
-                p(row[c]) if p is not None and row[c] is not None else row[c]
-                for c, p in zip(self.columns, processors, strict=True)
-            )
-            for row in rows
-        ]
+        getter = operator.itemgetter(*self.columns)
+        convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+        values = []
+        for row in rows:
+            picked = getter(row)
+            value = list(picked) if len(self.columns) > 1 else [picked]
+            for i, process in convert:
+                if value[i] is not None:
+                    value[i] = process(value[i])
+            values.append(value)
         if not values:
             return
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
