@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eport.adapters.db.catalogue_cache import CatalogueCache
+from eport.adapters.db.checkpoint import Checkpointer
 from eport.adapters.db.engine import create_engines, migrate
 from eport.adapters.db.writer import GroupCommitWriter
 from eport.adapters.dispatcher import Dispatcher
@@ -65,6 +66,7 @@ class EPort:
     writer: GroupCommitWriter
     bus: MessageBus
     dispatcher: Dispatcher | None = None
+    checkpointer: Checkpointer | None = None
     _started: bool = field(default=False, repr=False)
 
     def submit(self, command: Command) -> Future[Any]:
@@ -78,6 +80,8 @@ class EPort:
     def start(self) -> None:
         if not self._started:
             self.writer.start()
+            if self.checkpointer is not None:
+                self.checkpointer.start()
             if self.dispatcher is not None:
                 self.dispatcher.start()
             self._started = True
@@ -87,6 +91,8 @@ class EPort:
             if self.dispatcher is not None:
                 self.dispatcher.stop()
             self.writer.stop()
+            if self.checkpointer is not None:
+                self.checkpointer.stop()
             self._started = False
         self.write_engine.dispose()
         self.read_engine.dispose()
@@ -105,6 +111,8 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
         batch_max=settings.writer_batch_max,
     )
     app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus())
+    if settings.is_sqlite:
+        app.checkpointer = Checkpointer(read_engine)
     if settings.dispatcher_enabled:
         app.dispatcher = Dispatcher(
             writer,

@@ -57,6 +57,10 @@ def _sqlite(url: str, *, immediate: bool) -> sa.Engine:
         cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged commit survives power loss
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if immediate:
+            # The writer never checkpoints inline; the Checkpointer thread does, off the
+            # commit path (see adapters/db/checkpoint.py).
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
