@@ -84,3 +84,19 @@ def test_agencies_are_a_configurable_list(api: Api) -> None:
     assert r.status_code == 200
     codes = {a["code"] for a in api.get("trader@demo", "/api/v1/agencies").json()["agencies"]}
     assert {"customs", "quarantine", "commerce", "forex", "tax", "port", "fisheries"} <= codes
+
+
+def test_a_future_dated_edit_waits_for_its_day(api: Api) -> None:
+    assert api.post("admin@demo", "/api/v1/catalogue/rules", RULE).status_code == 201
+    later = {**RULE, "documents": [], "effectiveFrom": "2999-01-01", "expectedVersion": 1}
+    r = api.client.put(
+        "/api/v1/catalogue/rules/QUA-WOOD", json=later, headers=api.headers("admin@demo")
+    )
+    assert r.status_code == 200 and r.json()["version"] == 2
+    # Today version 1 still routes (and still wants its certificate) ...
+    assert api.lodge("trader@demo", wood()).json()["errors"][0]["rule"] == "QUA-WOOD"
+    today = api.get("trader@demo", "/api/v1/catalogue/rules", at="2026-06-01").json()
+    assert {r["code"]: r["version"] for r in today["rules"]}["QUA-WOOD"] == 1
+    # ... and version 2 takes over on its day.
+    then = api.get("trader@demo", "/api/v1/catalogue/rules", at="2999-06-01").json()
+    assert {r["code"]: r["version"] for r in then["rules"]}["QUA-WOOD"] == 2

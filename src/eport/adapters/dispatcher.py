@@ -1,6 +1,8 @@
 """The in-process outbox dispatcher: at-least-once delivery to the audit trail and webhooks.
 
-Two loops, each woken on every commit (and every ``interval`` seconds):
+Two loops: the outbox loop wakes on every commit, the delivery loop when fan-out created
+deliveries; both also every ``interval`` seconds, and both pause briefly after a busy round so
+work is done in batches:
 
 - the outbox loop appends pending events to the audit hash chain and fans them out into
   webhook deliveries, through the group-commit writer;

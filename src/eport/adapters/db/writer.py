@@ -1,10 +1,11 @@
 """The group-commit writer: many requests, one transaction, one fsync.
 
-Write jobs queue up; a writer thread takes every job waiting (up to ``batch_max``), runs each
-in its own SAVEPOINT, commits once, and only then resolves each job's future. A job that fails
-is rolled back to its savepoint alone; a failed commit fails every job in the batch, and none of
-them was acknowledged. SQLite gets one writer thread (it has one writer anyway); PostgreSQL
-several, each with its own connection.
+Write jobs queue up; a writer thread takes every job waiting (up to ``batch_max``), runs them
+in one transaction, commits once, and only then resolves each job's future. If any job fails,
+the batch is rolled back and run again with a SAVEPOINT per job, so a failing job fails alone
+(ADR 0004). A failed commit fails every job in the batch, and none of them was acknowledged.
+SQLite gets one writer thread (it has one writer anyway); PostgreSQL several, each with its
+own connection.
 """
 
 from __future__ import annotations

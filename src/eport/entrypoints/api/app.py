@@ -114,6 +114,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
                     css_url=f"{assets}/swagger-ui.css",
                     standalone_preset_js_url=f"{assets}/swagger-ui-standalone-preset.js",
                     path="/",
+                    favicon="",  # Litestar's default points at a CDN
                 )
             ],
             components=COMPONENTS,

@@ -9,6 +9,7 @@ from litestar import Controller, Request, delete, get, post, put
 from pydantic import Field
 
 from eport.adapters.db import views
+from eport.adapters.db.catalogue_cache import in_force_on
 from eport.adapters.db.repositories import rule_from_row, rule_to_row
 from eport.datamodel.declaration import Model
 from eport.identity import policy
@@ -105,13 +106,13 @@ class CatalogueController(Controller):
     async def list(
         self, request: Request[Any, Any, Any], principal: Principal, at: date | None = None
     ) -> dict[str, Any]:
-        """With `at=YYYY-MM-DD`, only rules in force on that day."""
+        """With `at=YYYY-MM-DD`: the version of each rule that routes on that day."""
         rows = await read(eport_of(request), views.catalogue_rules)
-        latest: dict[str, CatalogueRule] = {}
-        for row in rows:
-            latest[row["code"]] = rule_from_row(row)
-        rules = [r for r in latest.values() if at is None or r.in_force(at)]
-        return {"rules": [rule_json(r) for r in rules]}
+        versions = [rule_from_row(row) for row in rows]  # ordered by (code, version)
+        if at is not None:
+            return {"rules": [rule_json(r) for r in in_force_on(versions, at)]}
+        latest: dict[str, CatalogueRule] = {r.code: r for r in versions}
+        return {"rules": [rule_json(r) for r in latest.values()]}
 
     @get("/{code:str}/versions", summary="Every version of a rule")
     async def versions(
