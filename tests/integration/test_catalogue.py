@@ -100,3 +100,13 @@ def test_a_future_dated_edit_waits_for_its_day(api: Api) -> None:
     # ... and version 2 takes over on its day.
     then = api.get("trader@demo", "/api/v1/catalogue/rules", at="2999-06-01").json()
     assert {r["code"]: r["version"] for r in then["rules"]}["QUA-WOOD"] == 2
+
+
+def test_an_inactive_agency_gets_no_tasks(api: Api) -> None:
+    r = api.client.put(
+        "/api/v1/agencies/port",
+        json={"name": "Port and terminal authority", "interests": ["/transport"], "active": False},
+        headers=api.headers("admin@demo"),
+    )
+    assert r.status_code == 200
+    assert set(api.lodge("trader@demo", import_declaration()).json()["agencies"]) == {"customs"}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from eport.datamodel.codelists import DOCUMENT_TYPES
 from eport.datamodel.declaration import Declaration as Document
 from eport.datamodel.validation import validate_document
 from eport.declarations import commands, errors, events
@@ -32,6 +34,7 @@ from eport.routing.events import TaskDecided
 from eport.routing.model import (
     OPEN_TASK_STATES,
     Routing,
+    RuleHit,
     Task,
     TaskState,
     plan_reroute,
@@ -70,15 +73,17 @@ def _replay(uow: DeclarationsUnitOfWork, scope: str, key: str, fingerprint: str)
 def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") -> Routing:
     today = uow.now().date()
     routing = uow.catalogue.in_force(today).route(document, today)
-    agencies = uow.catalogue.agencies()
+    # Route only to agencies that exist and are active (the list is configurable).
+    known = uow.catalogue.agencies()
+    active = {code for code, agency in known.items() if agency.active}
     routing.hits = [
-        h
+        RuleHit(
+            dataclasses.replace(h.rule, agencies=tuple(a for a in h.rule.agencies if a in active)),
+            h.item_indexes,
+        )
         for h in routing.hits
-        if any(a in agencies and agencies[a].active for a in h.rule.agencies)
     ]
     if routing.missing:
-        from eport.datamodel.codelists import DOCUMENT_TYPES
-
         raise ValidationFailed(
             [
                 FieldError(
