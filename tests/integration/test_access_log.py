@@ -20,6 +20,8 @@ def test_allow_and_deny_are_logged_with_who_what_and_rule(api: Api, tmp_path: Pa
         did = api.lodge("trader@demo", import_declaration()).json()["id"]
         api.get("other@demo", f"/api/v1/declarations/{did}")
         api.client.get("/api/v1/declarations", headers={"Authorization": "Bearer nope"})
+        api.get("other@demo", "/api/v1/me")
+        api.get("other@demo", "/api/v1/declarations")
     finally:
         time.sleep(0.1)
         listener.stop()
@@ -32,3 +34,5 @@ def test_allow_and_deny_are_logged_with_who_what_and_rule(api: Api, tmp_path: Pa
     denied = [x for x in lines if x["action"] == "declaration.read" and not x["allowed"]]
     assert denied and denied[0]["target"] == did and denied[0]["rule"] == "not a party"
     assert any(x["action"] == "authenticate" and not x["allowed"] for x in lines)
+    assert any(x["action"] == "identity.read_self" and x["allowed"] for x in lines)
+    assert any(x["action"] == "declaration.list" and x["allowed"] for x in lines)

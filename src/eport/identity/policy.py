@@ -30,6 +30,9 @@ class Action(StrEnum):
     MANAGE_IDENTITY = "identity.manage"
     MANAGE_WEBHOOKS = "webhook.manage"
     READ_AUDIT = "audit.read"
+    LIST_DECLARATIONS = "declaration.list"
+    READ_SELF = "identity.read_self"
+    AUTHENTICATE = "authenticate"
 
 
 def _decide(
@@ -47,6 +50,11 @@ def _decide(
         },
     )
     return allowed
+
+
+def permit_any_user(principal: Principal, action: Action, rule: str) -> None:
+    """Record an allow for what every authenticated user may do (reference data, self)."""
+    _decide(principal, action, None, True, rule)
 
 
 def require_role(principal: Principal, action: Action, roles: Collection[Role]) -> None:

@@ -162,6 +162,8 @@ class MeController(Controller):
 
     @get("/", summary="Who this token acts as")
     async def me(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
+        policy.permit_any_user(principal, policy.Action.READ_SELF, "own identity")
+
         def query(conn: Any) -> Any:
             import sqlalchemy as sa
 

@@ -74,6 +74,18 @@ class TokenAuthenticator:
                 },
             )
             raise Unauthenticated("The token is unknown, expired or revoked.")
+        # Logged when the token is checked against the store; cached hits within ``ttl``
+        # are covered by each action's own decision.
+        log.info(
+            "access allow",
+            extra={
+                "who": principal.user_id,
+                "action": "authenticate",
+                "target": request.url.path,
+                "rule": "valid token",
+                "allowed": True,
+            },
+        )
         with self._lock:
             self._cache[token_hash] = (now, principal)
         return principal

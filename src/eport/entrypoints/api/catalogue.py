@@ -107,6 +107,7 @@ class CatalogueController(Controller):
         self, request: Request[Any, Any, Any], principal: Principal, at: date | None = None
     ) -> dict[str, Any]:
         """With `at=YYYY-MM-DD`: the version of each rule that routes on that day."""
+        policy.permit_any_user(principal, policy.Action.READ_CATALOGUE, "reference data")
         rows = await read(eport_of(request), views.catalogue_rules)
         versions = [rule_from_row(row) for row in rows]  # ordered by (code, version)
         if at is not None:
@@ -118,6 +119,7 @@ class CatalogueController(Controller):
     async def versions(
         self, request: Request[Any, Any, Any], principal: Principal, code: str
     ) -> dict[str, Any]:
+        policy.permit_any_user(principal, policy.Action.READ_CATALOGUE, "reference data")
         rows = await read(eport_of(request), views.catalogue_rules)
         found = [rule_json(rule_from_row(r)) for r in rows if r["code"] == code]
         if not found:
@@ -187,6 +189,7 @@ class AgencyController(Controller):
 
     @get("/", summary="The border agencies E-Port routes to")
     async def list(self, request: Request[Any, Any, Any], principal: Principal) -> dict[str, Any]:
+        policy.permit_any_user(principal, policy.Action.READ_CATALOGUE, "reference data")
         return {"agencies": await read(eport_of(request), views.agencies)}
 
     @put(

@@ -122,6 +122,9 @@ class DeclarationController(Controller):
         start, end = parse_time(lodged_from, "/from"), parse_time(lodged_to, "/to")
         owner = principal.enterprise
         agency = principal.agency if principal.has(Role.OFFICER) else None
+        policy.permit_any_user(
+            principal, policy.Action.LIST_DECLARATIONS, "own enterprise's, or routed to own agency"
+        )
         if owner is None and agency is None:
             return {"items": [], "nextCursor": None}
         return await read(
