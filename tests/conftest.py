@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from litestar.testing import TestClient
 
+from eport.adapters.db.engine import temporary_schema
 from eport.bootstrap import EPort, bootstrap
 from eport.config import Settings
 from eport.entrypoints.api.app import create_app
@@ -32,21 +32,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _postgres_schema_url() -> Iterator[str]:
-    assert POSTGRES_URL
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
 @pytest.fixture
 def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
     base: dict[str, Any] = {
@@ -57,7 +42,9 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         "webhook_timeout_seconds": 2.0,
     }
     if backend == "postgres":
-        yield from (Settings(**base, database_url=url) for url in _postgres_schema_url())
+        assert POSTGRES_URL
+        with temporary_schema(POSTGRES_URL) as url:
+            yield Settings(**base, database_url=url)
     else:
         yield Settings(**base)
 

@@ -36,6 +36,7 @@ import pytest
 import sqlalchemy as sa
 
 from eport.adapters.db import tables as t
+from eport.adapters.db.engine import temporary_schema
 from tests.factories import import_declaration, varied_declaration
 
 pytestmark = pytest.mark.slow
@@ -315,21 +316,6 @@ class Store:
         return self.database_url or f"sqlite:///{(self.data_dir / 'eport.db').resolve()}"
 
 
-def postgres_schema() -> Iterator[str]:
-    assert POSTGRES_URL
-    schema = f"t_dur_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
-
-
 @pytest.fixture(
     params=[
         "sqlite",
@@ -345,7 +331,8 @@ def postgres_schema() -> Iterator[str]:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     data_dir = tmp_path / "data"
     if request.param == "postgres":
-        for url in postgres_schema():
+        assert POSTGRES_URL
+        with temporary_schema(POSTGRES_URL, "t_dur") as url:
             yield Store("postgres", data_dir, url)
     else:
         yield Store("sqlite", data_dir, None)

@@ -33,7 +33,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -443,25 +442,6 @@ def _verify(settings: Any, ids: list[str], baseline_rows: int) -> dict[str, Any]
     }
 
 
-@contextlib.contextmanager
-def _postgres_schema(url: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in url else "?"
-        try:
-            yield f"{url}{sep}options=-csearch_path%3D{schema}"
-        finally:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    finally:
-        admin.dispose()
-
-
 def _bench_backend(
     name: str,
     workdir: Path,
@@ -651,7 +631,9 @@ def run_bench(
             "sqlite", root, None, bodies, warm_bodies, clients, procs, console
         )
         if postgres_url:
-            with _postgres_schema(postgres_url) as url:
+            from eport.adapters.db.engine import temporary_schema
+
+            with temporary_schema(postgres_url, "bench") as url:
                 results["postgres"] = _bench_backend(
                     "postgres", root, url, bodies, warm_bodies, clients, procs, console
                 )

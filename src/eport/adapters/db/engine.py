@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +85,25 @@ def migrate(settings: Settings) -> None:
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings.sqlalchemy_url), "head")
+
+
+@contextlib.contextmanager
+def temporary_schema(url: str, prefix: str = "t") -> Iterator[str]:
+    """A fresh PostgreSQL schema for tests and benchmarks; yields a URL that uses it.
+
+    The schema is selected through libpq's ``options=-csearch_path=...`` and dropped, with
+    everything in it, on exit.
+    """
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        sep = "&" if "?" in url else "?"
+        try:
+            yield f"{url}{sep}options=-csearch_path%3D{schema}"
+        finally:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        admin.dispose()
