@@ -167,3 +167,22 @@ def test_webhook_url_is_validated(api: Api) -> None:
         api.post("customs@demo", "/api/v1/webhooks", {"url": "https://example.org/x"}).status_code
         == 403
     )
+
+
+def test_unsubscribing_stops_deliveries(api: Api) -> None:
+    receiver = Receiver(fail=10**6)
+    try:
+        sub = api.post("trader@demo", "/api/v1/webhooks", {"url": receiver.url}).json()
+        api.lodge("trader@demo", import_declaration())
+        wait_for(lambda: receiver.calls >= 1)
+        r = api.client.delete(f"/api/v1/webhooks/{sub['id']}", headers=api.headers("trader@demo"))
+        assert r.status_code == 204
+        calls = receiver.calls
+        time.sleep(0.5)
+        assert receiver.calls == calls
+        path = f"/api/v1/webhooks/{sub['id']}/deliveries"
+        states = {d["state"] for d in api.get("trader@demo", path).json()["items"]}
+        assert states == {"dead"}
+        assert api.get("trader@demo", "/api/v1/webhooks").json()["items"] == []
+    finally:
+        receiver.close()

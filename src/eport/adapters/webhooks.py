@@ -114,7 +114,11 @@ def due(conn: sa.Connection, now: datetime, limit: int = 100) -> list[Attempt]:
             sa.select(d.c.id.label("delivery_id"), d.c.attempts, s.c.url, s.c.secret, e)
             .join(s, s.c.id == d.c.subscription_id)
             .join(e, e.c.id == d.c.event_id)
-            .where(d.c.state == DeliveryState.PENDING.value, d.c.next_attempt_at <= now)
+            .where(
+                d.c.state == DeliveryState.PENDING.value,
+                d.c.next_attempt_at <= now,
+                s.c.active.is_(True),
+            )
             .order_by(d.c.next_attempt_at, d.c.id)
             .limit(limit)
         )

@@ -515,12 +515,18 @@ class SqlSubscriptionRepository:
         )
 
     def deactivate(self, subscription_id: str) -> None:
-        s = t.webhook_subscriptions
+        """Stop the subscription; what was still queued for it is dead-lettered, not sent."""
+        s, d = t.webhook_subscriptions, t.webhook_deliveries
         self.conn.execute(s.update().where(s.c.id == subscription_id).values(active=False))
+        self.conn.execute(
+            d.update()
+            .where(d.c.subscription_id == subscription_id, d.c.state == DeliveryState.PENDING.value)
+            .values(state=DeliveryState.DEAD.value, last_error="unsubscribed")
+        )
 
     def requeue_dead(self, delivery_id: int, enterprise: str) -> bool:
         d, s = t.webhook_deliveries, t.webhook_subscriptions
-        owned = sa.select(s.c.id).where(s.c.enterprise_id == enterprise)
+        owned = sa.select(s.c.id).where(s.c.enterprise_id == enterprise, s.c.active.is_(True))
         result = self.conn.execute(
             d.update()
             .where(
