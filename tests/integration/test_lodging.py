@@ -234,3 +234,22 @@ def test_concurrent_retries_with_one_key_store_one_declaration(api: Api) -> None
     assert len({a.json()["id"] for a in answers}) == 1
     listing = api.get("trader@demo", "/api/v1/declarations").json()["items"]
     assert [d["traderReference"] for d in listing].count("RACE") == 1
+
+
+def test_a_replay_returns_the_first_answer_even_after_the_catalogue_changed(api: Api) -> None:
+    doc = import_declaration(traderReference="REPLAY")
+    first = api.lodge("trader@demo", doc, key="replay-key")
+    assert first.status_code == 201
+    rule = {
+        "code": "NEW-DOC",
+        "description": "Laptops now need a certificate.",
+        "conditions": {"hsPrefixes": ["8471"]},
+        "agencies": ["customs"],
+        "documents": [{"type": "929"}],
+        "effectiveFrom": "2020-01-01",
+    }
+    assert api.post("admin@demo", "/api/v1/catalogue/rules", rule).status_code == 201
+    again = api.lodge("trader@demo", doc, key="replay-key")
+    assert again.status_code == 201 and again.json() == first.json()
+    fresh = api.lodge("trader@demo", doc, key="fresh-key")
+    assert fresh.status_code == 422 and fresh.json()["errors"][0]["rule"] == "NEW-DOC"

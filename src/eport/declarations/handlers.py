@@ -77,7 +77,9 @@ def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") ->
     known = uow.catalogue.agencies()
     active = {code for code, agency in known.items() if agency.active}
     routing.hits = [
-        RuleHit(
+        h
+        if all(a in active for a in h.rule.agencies)
+        else RuleHit(
             dataclasses.replace(h.rule, agencies=tuple(a for a in h.rule.agencies if a in active)),
             h.item_indexes,
         )
@@ -115,11 +117,20 @@ def _receipt_json(receipt: Receipt) -> dict[str, Any]:
 
 
 def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcome:
+    """Lodge a declaration; the Idempotency-Key is claimed before anything else is written.
+
+    Almost every key is new, so the key's row is inserted first (``claim``) instead of looked
+    up; only when it exists is the stored answer read and replayed (or the reuse refused).
+    """
     fingerprint = request_fingerprint("lodge", "", cmd.raw)
-    replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
-    if replay is not None:
-        return replay
-    routing = _route(uow, cmd.document)
+    try:
+        routing = _route(uow, cmd.document)
+    except ValidationFailed:
+        # The catalogue may have changed since this key's first, accepted, lodging.
+        replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+        raise
     now = uow.now()
     declaration_id = new_id("DEC")
     receipt = _receipt(cmd.raw, cmd.received_at)
@@ -145,12 +156,24 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         receipt,
         cmd.actor,
     )
-    uow.declarations.add(record, revision)
-    agencies = routing.agencies()
     tasks = [
         Task(new_id("TSK"), declaration_id, agency, TaskState.PENDING, 1, tuple(rules))
-        for agency, rules in agencies.items()
+        for agency, rules in routing.agencies().items()
     ]
+    body = {
+        "id": declaration_id,
+        "status": Status.LODGED.value,
+        "revision": 1,
+        "receipt": _receipt_json(receipt),
+        "agencies": {t.agency: {"task": t.id, "rules": list(t.rules)} for t in tasks},
+    }
+    stored = StoredResponse(fingerprint, 201, body)
+    if not uow.idempotency.claim(cmd.actor, cmd.idempotency_key, stored):
+        replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
+        if replay is None:  # the key's row vanished between the two statements
+            raise IdempotencyConflict("Retry with the same key.", key=cmd.idempotency_key)
+        return replay
+    uow.declarations.add(record, revision)
     uow.tasks.add_many(tasks)
     uow.record(
         events.DeclarationLodged(
@@ -160,19 +183,11 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             data={
                 "revision": 1,
                 "status": Status.LODGED.value,
-                "receipt": _receipt_json(receipt),
+                "receipt": body["receipt"],
                 "tasks": {t.agency: {"id": t.id, "rules": list(t.rules)} for t in tasks},
             },
         )
     )
-    body = {
-        "id": declaration_id,
-        "status": Status.LODGED.value,
-        "revision": 1,
-        "receipt": _receipt_json(receipt),
-        "agencies": {t.agency: {"task": t.id, "rules": list(t.rules)} for t in tasks},
-    }
-    uow.idempotency.put(cmd.actor, cmd.idempotency_key, StoredResponse(fingerprint, 201, body))
     return Outcome(201, body)
 
 

@@ -34,6 +34,10 @@ class StoredResponse:
 class IdempotencyStore(Protocol):
     def get(self, scope: str, key: str) -> StoredResponse | None: ...
 
+    def claim(self, scope: str, key: str, response: StoredResponse) -> bool:
+        """Store the response under the key unless the key exists; False if it did."""
+        ...
+
     def put(self, scope: str, key: str, response: StoredResponse) -> None: ...
 
 

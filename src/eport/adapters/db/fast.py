@@ -18,9 +18,17 @@ Processor = Callable[[Any], Any] | None  # SQLAlchemy's bind processor for one c
 
 
 class FastInsert:
-    def __init__(self, table: sa.Table, columns: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        table: sa.Table,
+        columns: Sequence[str] | None = None,
+        *,
+        ignore_conflicts: bool = False,
+    ) -> None:
         self.table = table
         self.columns = tuple(columns or (c.name for c in table.columns))
+        # ON CONFLICT DO NOTHING (SQLite >= 3.24, PostgreSQL): a clash is skipped, not raised.
+        self.suffix = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
         self._prepared: dict[str, tuple[str, list[Processor]]] = {}
 
     def _prepare(self, dialect: sa.Dialect) -> tuple[str, list[Processor]]:
@@ -32,6 +40,7 @@ class FastInsert:
             names = ", ".join(quote(c) for c in self.columns)
             markers = ", ".join([marker] * len(self.columns))
             sql = f"INSERT INTO {quote(self.table.name)} ({names}) VALUES ({markers})"  # noqa: S608
+            sql += self.suffix
             processors: list[Processor] = [
                 self.table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
                 for c in self.columns
@@ -40,8 +49,9 @@ class FastInsert:
             self._prepared[dialect.name] = prepared
         return prepared
 
-    def __call__(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> None:
-        sql, processors = self._prepare(conn.dialect)
+    def _values(
+        self, processors: list[Processor], rows: Iterable[Mapping[str, Any]]
+    ) -> list[list[Any]]:
         getter = operator.itemgetter(*self.columns)
         convert = [(i, p) for i, p in enumerate(processors) if p is not None]
         values = []
@@ -52,10 +62,26 @@ class FastInsert:
                 if value[i] is not None:
                     value[i] = process(value[i])
             values.append(value)
+        return values
+
+    def __call__(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+        sql, processors = self._prepare(conn.dialect)
+        values = self._values(processors, rows)
         if not values:
             return
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.executemany(sql, values)
+        finally:
+            cursor.close()
+
+    def one(self, conn: sa.Connection, row: Mapping[str, Any]) -> bool:
+        """Insert one row; False if ``ignore_conflicts`` skipped it."""
+        sql, processors = self._prepare(conn.dialect)
+        [value] = self._values(processors, [row])
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, value)
+            return bool(cursor.rowcount == 1)
         finally:
             cursor.close()

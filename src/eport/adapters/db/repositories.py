@@ -32,7 +32,7 @@ INSERT_DECLARATION = FastInsert(t.declarations)
 INSERT_REVISION = FastInsert(t.declaration_revisions)
 INSERT_ITEMS = FastInsert(t.declaration_items)
 INSERT_TASKS = FastInsert(t.tasks)
-INSERT_IDEMPOTENCY = FastInsert(t.idempotency_keys)
+INSERT_IDEMPOTENCY = FastInsert(t.idempotency_keys, ignore_conflicts=True)
 
 _ik = t.idempotency_keys
 SELECT_IDEMPOTENCY = sa.select(_ik.c.request_sha256, _ik.c.status_code, _ik.c.body).where(
@@ -316,20 +316,22 @@ class SqlIdempotencyStore:
         row = self.conn.execute(SELECT_IDEMPOTENCY, {"scope": scope, "key": key}).first()
         return StoredResponse(row[0], row[1], row[2]) if row else None
 
-    def put(self, scope: str, key: str, response: StoredResponse) -> None:
-        INSERT_IDEMPOTENCY(
+    def claim(self, scope: str, key: str, response: StoredResponse) -> bool:
+        return INSERT_IDEMPOTENCY.one(
             self.conn,
-            [
-                {
-                    "scope": scope,
-                    "key": key,
-                    "request_sha256": response.request_sha256,
-                    "status_code": response.status_code,
-                    "body": response.body,
-                    "created_at": self.now,
-                }
-            ],
+            {
+                "scope": scope,
+                "key": key,
+                "request_sha256": response.request_sha256,
+                "status_code": response.status_code,
+                "body": response.body,
+                "created_at": self.now,
+            },
         )
+
+    def put(self, scope: str, key: str, response: StoredResponse) -> None:
+        if not self.claim(scope, key, response):
+            raise Conflict("This Idempotency-Key was stored meanwhile; retry.", key=key)
 
 
 def _user(row: Any) -> User:
