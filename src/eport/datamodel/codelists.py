@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 TRANSPORT_MODES: dict[str, str] = {
     "0": "Transport mode not specified",
@@ -141,6 +141,7 @@ def is_locode(code: str) -> bool:
     return bool(_LOCODE.match(code)) and code[:2] in countries()
 
 
+@lru_cache(maxsize=65_536)
 def is_container_number(number: str) -> bool:
     from stdnum import iso6346
 

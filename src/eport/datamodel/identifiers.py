@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 Validator = Callable[[str], bool]
 
@@ -49,7 +50,14 @@ def is_known_scheme(scheme: str) -> bool:
 
 
 def is_valid_identifier(scheme: str, value: str) -> bool:
-    validator = _SCHEMES.get(scheme)
+    return _checked(scheme, value, _SCHEMES.get(scheme))
+
+
+@lru_cache(maxsize=65_536)
+def _checked(scheme: str, value: str, validator: Validator | None) -> bool:
+    """Check digits are pure functions of the value, and traders' identifiers repeat on
+    every declaration they lodge: remember the answers. The validator is part of the key, so
+    re-registering a scheme is honoured at once."""
     return validator is not None and validator(value)
 
 
