@@ -26,9 +26,10 @@ from pydantic_core import PydanticCustomError
 from eport.datamodel import codelists, identifiers
 
 
-def _check(ok: bool, code: str, message: str) -> None:
+def _check(ok: bool, code: str, template: str, **context: object) -> None:
+    """Raise our stable error ``code``; the message is formatted only when it is raised."""
     if not ok:
-        raise PydanticCustomError(code, message)
+        raise PydanticCustomError(code, template, context or None)
 
 
 def _hs(value: str) -> str:
@@ -38,7 +39,10 @@ def _hs(value: str) -> str:
         "An HS code has 6, 8 or 10 digits.",
     )
     _check(
-        codelists.is_hs_code(value), "hs_code.unknown", f"{value[:6]} is not an HS 2022 subheading."
+        codelists.is_hs_code(value),
+        "hs_code.unknown",
+        "{subheading} is not an HS 2022 subheading.",
+        subheading=value[:6],
     )
     return value
 
@@ -47,7 +51,8 @@ def _country(value: str) -> str:
     _check(
         codelists.is_country(value),
         "country.unknown",
-        f"{value!r} is not an ISO 3166-1 alpha-2 country code.",
+        "'{value}' is not an ISO 3166-1 alpha-2 country code.",
+        value=value,
     )
     return value
 
@@ -56,7 +61,8 @@ def _currency(value: str) -> str:
     _check(
         codelists.is_currency(value),
         "currency.unknown",
-        f"{value!r} is not an ISO 4217 currency code.",
+        "'{value}' is not an ISO 4217 currency code.",
+        value=value,
     )
     return value
 
@@ -65,7 +71,8 @@ def _unit(value: str) -> str:
     _check(
         value in codelists.UNITS,
         "unit.unknown",
-        f"{value!r} is not a UN/ECE Rec 20 unit E-Port accepts.",
+        "'{value}' is not a UN/ECE Rec 20 unit E-Port accepts.",
+        value=value,
     )
     return value
 
@@ -74,7 +81,8 @@ def _transport_mode(value: str) -> str:
     _check(
         value in codelists.TRANSPORT_MODES,
         "transport_mode.unknown",
-        f"{value!r} is not a UN/ECE Rec 19 transport mode (0-9).",
+        "'{value}' is not a UN/ECE Rec 19 transport mode (0-9).",
+        value=value,
     )
     return value
 
@@ -83,7 +91,8 @@ def _incoterm(value: str) -> str:
     _check(
         value in codelists.INCOTERMS_2020,
         "incoterm.unknown",
-        f"{value!r} is not an Incoterms 2020 rule.",
+        "'{value}' is not an Incoterms 2020 rule.",
+        value=value,
     )
     return value
 
@@ -92,7 +101,8 @@ def _locode(value: str) -> str:
     _check(
         codelists.is_locode(value),
         "locode.invalid",
-        f"{value!r} is not a UN/LOCODE (country + 3 characters).",
+        "'{value}' is not a UN/LOCODE (country + 3 characters).",
+        value=value,
     )
     return value
 
@@ -101,7 +111,8 @@ def _container(value: str) -> str:
     _check(
         codelists.is_container_number(value),
         "container.check_digit",
-        f"{value!r} is not an ISO 6346 container number (owner, serial, check digit).",
+        "'{value}' is not an ISO 6346 container number (owner, serial, check digit).",
+        value=value,
     )
     return value
 
@@ -110,7 +121,8 @@ def _document_type(value: str) -> str:
     _check(
         value in codelists.DOCUMENT_TYPES,
         "document_type.unknown",
-        f"{value!r} is not a UN/EDIFACT 1001 document type E-Port accepts.",
+        "'{value}' is not a UN/EDIFACT 1001 document type E-Port accepts.",
+        value=value,
     )
     return value
 
@@ -152,11 +164,14 @@ class Identifier(Model):
     @field_validator("scheme")
     @classmethod
     def _scheme(cls, scheme: str) -> str:
-        _check(
-            identifiers.is_known_scheme(scheme),
-            "identifier.scheme_unknown",
-            f"{scheme!r} is not a known identifier scheme ({', '.join(identifiers.schemes())}).",
-        )
+        if not identifiers.is_known_scheme(scheme):
+            _check(
+                False,
+                "identifier.scheme_unknown",
+                "'{scheme}' is not a known identifier scheme ({schemes}).",
+                scheme=scheme,
+                schemes=", ".join(identifiers.schemes()),
+            )
         return scheme
 
     @field_validator("value")
@@ -167,7 +182,9 @@ class Identifier(Model):
             _check(
                 identifiers.is_valid_identifier(scheme, value),
                 "identifier.invalid",
-                f"{value!r} is not a valid {scheme} identifier (check digit or format).",
+                "'{value}' is not a valid {scheme} identifier (check digit or format).",
+                value=value,
+                scheme=scheme,
             )
         return value
 
