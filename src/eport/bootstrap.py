@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eport.adapters.crypto.keystore import load_ca
 from eport.adapters.db.catalogue_cache import CatalogueCache
 from eport.adapters.db.checkpoint import Checkpointer
 from eport.adapters.db.engine import create_engines, migrate
@@ -24,6 +25,8 @@ from eport.kernel.messagebus import CommandHandler, MessageBus
 from eport.kernel.messages import Command
 from eport.notifications import commands as nc
 from eport.notifications import handlers as nh
+from eport.pki import commands as pc
+from eport.pki import handlers as ph
 from eport.routing import commands as rc
 from eport.routing import events as re
 from eport.routing import handlers as rh
@@ -47,6 +50,8 @@ def build_bus() -> MessageBus:
         (nc.Subscribe, nh.subscribe),
         (nc.Unsubscribe, nh.unsubscribe),
         (nc.RetryDelivery, nh.retry_delivery),
+        (pc.IssueCertificate, ph.issue),
+        (pc.RevokeCertificate, ph.revoke),
     ]
     for command, handler in handlers:
         bus.register_command(command, handler)
@@ -76,6 +81,14 @@ class EPort:
     def run(self, command: Command) -> Any:
         """Run a command and wait for its commit."""
         return self.writer.run(lambda uow: self.bus.handle(command, uow))
+
+    def ensure_ca(self) -> None:
+        """Create the CA if there is none yet (development and the demo), and load it."""
+        from eport.adapters.crypto.keystore import ca_exists, create_ca
+
+        if not ca_exists(self.settings):
+            create_ca(self.settings)
+        self.writer.ca = load_ca(self.settings)
 
     def start(self) -> None:
         if not self._started:
@@ -110,6 +123,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
         threads=settings.writer_thread_count(),
         batch_max=settings.writer_batch_max,
     )
+    writer.ca = load_ca(settings)
     app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus())
     if settings.is_sqlite:
         app.checkpointer = Checkpointer(read_engine)

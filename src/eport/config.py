@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +37,14 @@ class Settings(BaseSettings):
 
     access_log: Path | None = None  # default: <data_dir>/access.log (JSON lines)
 
+    # The CA (``eport ca init``): keys under <data_dir>/pki, encrypted with this passphrase.
+    # Required in production; in development a random one is kept in <data_dir>/pki/.passphrase.
+    ca_passphrase: SecretStr | None = None
+    ca_algorithm: Literal["ecdsa-p256", "rsa-3072", "ed25519"] = "ecdsa-p256"
+    ca_organization: str = "E-Port"
+    # Where relying parties reach E-Port's public PKI endpoints (CRL, OCSP, CA certificates).
+    public_url: str = "http://127.0.0.1:8000"
+
     benchmark_endpoints: bool = False  # exposes the bare baseline endpoint `eport bench` uses
 
     @model_validator(mode="after")
@@ -54,6 +62,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.data_dir / "pki"
 
     @property
     def access_log_path(self) -> Path:

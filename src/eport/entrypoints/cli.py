@@ -43,8 +43,10 @@ def serve(
     settings = _settings(data_dir)
     listener = access_log.configure(settings.access_log_path)
     eport = bootstrap(settings)
-    if demo and seed_demo(eport):
-        console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
+    if demo:
+        eport.ensure_ca()
+        if seed_demo(eport):
+            console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
     where = settings.sqlalchemy_url.split("@")[-1]
     h, p = host or settings.host, port or settings.port
     console.print(f"E-Port on http://{h}:{p}  (API docs: http://{h}:{p}/api/docs; store: {where})")
@@ -107,6 +109,40 @@ def bench(
     results = run_bench(declarations, clients, postgres, console=None if as_json else console)
     if as_json:
         print(json.dumps(results, indent=2))
+
+
+ca_app = typer.Typer(help="The certificate authority.", no_args_is_help=True)
+app.add_typer(ca_app, name="ca")
+
+
+@ca_app.command("init")
+def ca_init(
+    algorithm: Annotated[
+        str | None, typer.Option(help="ecdsa-p256 (default), rsa-3072 or ed25519.")
+    ] = None,
+    organization: Annotated[str | None, typer.Option(help="Name in the CA certificates.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory.")] = None,
+) -> None:
+    """Create the root and issuing CA (keys encrypted with EPORT_CA_PASSPHRASE)."""
+    from eport.adapters.crypto.keystore import create_ca
+
+    overrides: dict[str, object] = {}
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    if algorithm:
+        overrides["ca_algorithm"] = algorithm
+    if organization:
+        overrides["ca_organization"] = organization
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        create_ca(settings)
+    except FileExistsError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"[green]CA created[/] in {settings.pki_dir} ({settings.ca_algorithm}); "
+        f"publish {settings.pki_dir / 'root.crt'} as the trust anchor."
+    )
 
 
 @app.command("audit-verify")

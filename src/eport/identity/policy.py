@@ -33,6 +33,8 @@ class Action(StrEnum):
     LIST_DECLARATIONS = "declaration.list"
     READ_SELF = "identity.read_self"
     AUTHENTICATE = "authenticate"
+    REQUEST_CERTIFICATE = "certificate.request"
+    REVOKE_CERTIFICATE = "certificate.revoke"
 
 
 def _decide(

@@ -13,6 +13,13 @@ from eport.declarations.ports import StoredResponse
 from eport.identity.model import ApiToken, Enterprise, Principal, Role, User
 from eport.kernel.errors import Conflict
 from eport.notifications.model import DeliveryState, Subscription
+from eport.pki.model import (
+    CertificateStatus,
+    IssuedCertificate,
+    Purpose,
+    Revocation,
+    RevocationReason,
+)
 from eport.routing.model import (
     Agency,
     Catalogue,
@@ -539,3 +546,77 @@ class SqlSubscriptionRepository:
             .values(state=DeliveryState.PENDING.value, attempts=0, next_attempt_at=self.now)
         )
         return result.rowcount == 1
+
+
+def _certificate(row: Any) -> IssuedCertificate:
+    return IssuedCertificate(
+        serial=row["serial"],
+        user_id=row["user_id"],
+        purpose=Purpose(row["purpose"]),
+        subject=row["subject"],
+        not_before=row["not_before"],
+        not_after=row["not_after"],
+        sha256=row["sha256"],
+        pem=row["pem"],
+        status=CertificateStatus(row["status"]),
+        revoked_at=row["revoked_at"],
+        reason=RevocationReason(row["reason"]) if row["reason"] else None,
+    )
+
+
+class SqlCertificateRepository:
+    def __init__(self, conn: sa.Connection, now: datetime) -> None:
+        self.conn, self.now = conn, now
+
+    def add(self, certificate: IssuedCertificate) -> None:
+        c = certificate
+        self.conn.execute(
+            t.certificates.insert(),
+            {
+                "serial": c.serial,
+                "user_id": c.user_id,
+                "purpose": c.purpose.value,
+                "subject": c.subject,
+                "not_before": c.not_before,
+                "not_after": c.not_after,
+                "sha256": c.sha256,
+                "pem": c.pem,
+                "status": c.status.value,
+                "revoked_at": None,
+                "reason": None,
+            },
+        )
+
+    def get(self, serial: str) -> IssuedCertificate | None:
+        c = t.certificates
+        row = self.conn.execute(sa.select(c).where(c.c.serial == serial)).mappings().first()
+        return _certificate(row) if row else None
+
+    def revoke(self, serial: str, at: datetime, reason: str) -> None:
+        c = t.certificates
+        self.conn.execute(
+            c.update()
+            .where(c.c.serial == serial)
+            .values(status=CertificateStatus.REVOKED.value, revoked_at=at, reason=reason)
+        )
+
+    def revocations(self) -> list[Revocation]:
+        return revocations(self.conn)
+
+
+def revocations(conn: sa.Connection) -> list[Revocation]:
+    c = t.certificates
+    rows = conn.execute(
+        sa.select(c.c.serial, c.c.revoked_at, c.c.reason)
+        .where(c.c.status == CertificateStatus.REVOKED.value)
+        .order_by(c.c.revoked_at)
+    )
+    return [Revocation(r[0], r[1], RevocationReason(r[2])) for r in rows]
+
+
+def certificates_of(conn: sa.Connection, user_id: str) -> list[IssuedCertificate]:
+    c = t.certificates
+    rows = conn.execute(
+        sa.select(c).where(c.c.user_id == user_id).order_by(c.c.not_before.desc())
+    ).mappings()
+    return [_certificate(r) for r in rows]

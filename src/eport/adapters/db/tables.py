@@ -272,3 +272,20 @@ bench_baseline = sa.Table(
 
 def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
+
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("serial", sa.String(40), primary_key=True),
+    sa.Column("user_id", sa.String(40), sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("purpose", sa.String(16), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("not_before", UTCDateTime(), nullable=False),
+    sa.Column("not_after", UTCDateTime(), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("pem", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("revoked_at", UTCDateTime(), nullable=True),
+    sa.Column("reason", sa.String(32), nullable=True),
+)

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from eport.kernel.clock import Clock
 from eport.kernel.ids import new_id
 from eport.kernel.messages import Event
+from eport.pki.ports import CertificateAuthority
 
 from . import tables as t
 from .catalogue_cache import CatalogueCache
 from .fast import FastInsert
 from .repositories import (
     SqlCatalogueRepository,
+    SqlCertificateRepository,
     SqlDeclarationRepository,
     SqlIdempotencyStore,
     SqlIdentityRepository,
@@ -50,7 +52,13 @@ SELECT_OWNER = sa.select(t.declarations.c.owner_id).where(t.declarations.c.id ==
 class SqlUnitOfWork:
     """Repositories over one connection; events recorded here are written by ``flush_events``."""
 
-    def __init__(self, conn: sa.Connection, clock: Clock, catalogue: CatalogueCache) -> None:
+    def __init__(
+        self,
+        conn: sa.Connection,
+        clock: Clock,
+        catalogue: CatalogueCache,
+        ca: CertificateAuthority | None = None,
+    ) -> None:
         self.conn = conn
         self._now = clock()
         self._owners: dict[str, str] = {}
@@ -60,6 +68,8 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotencyStore(conn, self._now)
         self.identity = SqlIdentityRepository(conn, self._now)
         self.subscriptions = SqlSubscriptionRepository(conn, self._now)
+        self.certificates = SqlCertificateRepository(conn, self._now)
+        self.ca = ca
         self._new: list[Event] = []
         self._all: list[Event] = []
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from eport.kernel.clock import Clock
 from eport.kernel.errors import EPortError, Unavailable
+from eport.pki.ports import CertificateAuthority
 
 from .catalogue_cache import CatalogueCache
 from .uow import SqlUnitOfWork
@@ -43,6 +44,7 @@ class GroupCommitWriter:
         on_commit: Callable[[], None] | None = None,
     ) -> None:
         self.engine, self.clock, self.catalogue = engine, clock, catalogue
+        self.ca: CertificateAuthority | None = None  # set by bootstrap when a CA is present
         self.batch_max = batch_max
         self.on_commit = on_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -80,7 +82,7 @@ class GroupCommitWriter:
 
     def run_inline(self, job: Job) -> Any:
         with self.engine.connect() as conn, conn.begin():
-            uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+            uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca)
             result = job(uow)
             uow.flush_events()
         if self.on_commit:
@@ -120,7 +122,7 @@ class GroupCommitWriter:
         for attempt in (1, 2):
             savepoint = conn.begin_nested()
             try:
-                uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca)
                 result = job(uow)
                 uow.flush_events()
                 savepoint.commit()
@@ -157,7 +159,7 @@ class GroupCommitWriter:
         results = []
         with conn.begin():
             for job, _ in live:
-                uow = SqlUnitOfWork(conn, self.clock, self.catalogue)
+                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca)
                 results.append(job(uow))
                 uow.flush_events()
         return results

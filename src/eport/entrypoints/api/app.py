@@ -25,6 +25,7 @@ from .catalogue import AgencyController, CatalogueController
 from .declarations import DeclarationController
 from .errors import HANDLERS
 from .openapi import COMPONENTS
+from .pki import CertificateController, PublicPkiController
 from .tasks import TaskController
 from .webhooks import WebhookController
 
@@ -93,6 +94,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         AdminController,
         MeController,
         WebhookController,
+        PublicPkiController,
+        CertificateController,
     ]
     if eport.settings.benchmark_endpoints:
         handlers.append(bench_baseline)

@@ -1,0 +1,356 @@
+"""A two-level CA (root → issuing) on ``cryptography``, keys encrypted at rest.
+
+Layout under ``<data_dir>/pki``: ``root.crt``, ``root.key``, ``issuing.crt``, ``issuing.key``
+(PKCS#8, encrypted with the passphrase from ``EPORT_CA_PASSPHRASE``). ``eport ca init`` makes
+them once; the server only ever loads the issuing key. Every certificate issued carries a CRL
+distribution point and an OCSP URL under ``public_url`` (ARCHITECTURE §7: validators in
+"require" mode skip certificates without them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    NameOID,
+    ObjectIdentifier,
+)
+
+from eport.kernel.errors import FieldError, ValidationFailed
+from eport.pki.errors import CaNotInitialised
+from eport.pki.model import (
+    IssuedCertificate,
+    KeyAlgorithm,
+    Purpose,
+    Revocation,
+    RevocationReason,
+    SubjectInfo,
+)
+
+# RFC 9336 id-kp-documentSigning: the purpose that fits signed trade documents.
+DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+ROOT_YEARS, ISSUING_YEARS = 20, 10
+LEAF_DAYS = 730
+CRL_HOURS = 24
+
+REASONS = {
+    RevocationReason.UNSPECIFIED: x509.ReasonFlags.unspecified,
+    RevocationReason.KEY_COMPROMISE: x509.ReasonFlags.key_compromise,
+    RevocationReason.AFFILIATION_CHANGED: x509.ReasonFlags.affiliation_changed,
+    RevocationReason.SUPERSEDED: x509.ReasonFlags.superseded,
+    RevocationReason.CESSATION_OF_OPERATION: x509.ReasonFlags.cessation_of_operation,
+    RevocationReason.PRIVILEGE_WITHDRAWN: x509.ReasonFlags.privilege_withdrawn,
+}
+
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+
+
+def new_key(algorithm: KeyAlgorithm) -> PrivateKey:
+    if algorithm is KeyAlgorithm.RSA_3072:
+        return rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    if algorithm is KeyAlgorithm.ED25519:
+        return ed25519.Ed25519PrivateKey.generate()
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _hash_for(key: Any) -> hashes.SHA256 | None:
+    return None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
+
+
+def _name(common_name: str, organization: str, country: str = "CN") -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, country),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _ca_certificate(
+    subject: x509.Name,
+    issuer: x509.Name,
+    public_key: Any,
+    signer: PrivateKey,
+    issuer_public: Any,
+    now: datetime,
+    years: int,
+    path_length: int,
+) -> x509.Certificate:
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public), critical=False
+        )
+        .sign(signer, _hash_for(signer))
+    )
+
+
+def _write_key(path: Path, key: PrivateKey, passphrase: bytes) -> None:
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase),
+        )
+    )
+    path.chmod(0o600)
+
+
+def init_ca(
+    directory: Path, passphrase: bytes, *, algorithm: KeyAlgorithm, organization: str, now: datetime
+) -> None:
+    """Create the root and the issuing CA. Refuses to overwrite an existing CA."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if (directory / "root.crt").exists():
+        raise FileExistsError(f"a CA already exists in {directory}")
+    root_key, issuing_key = new_key(algorithm), new_key(algorithm)
+    root_name = _name(f"{organization} Root CA", organization)
+    issuing_name = _name(f"{organization} Issuing CA", organization)
+    root = _ca_certificate(
+        root_name,
+        root_name,
+        root_key.public_key(),
+        root_key,
+        root_key.public_key(),
+        now,
+        ROOT_YEARS,
+        1,
+    )
+    issuing = _ca_certificate(
+        issuing_name,
+        root_name,
+        issuing_key.public_key(),
+        root_key,
+        root_key.public_key(),
+        now,
+        ISSUING_YEARS,
+        0,
+    )
+    _write_key(directory / "root.key", root_key, passphrase)
+    _write_key(directory / "issuing.key", issuing_key, passphrase)
+    (directory / "root.crt").write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    (directory / "issuing.crt").write_bytes(issuing.public_bytes(serialization.Encoding.PEM))
+
+
+class FileCertificateAuthority:
+    """The issuing CA loaded from ``directory``; implements ``pki.ports.CertificateAuthority``."""
+
+    def __init__(self, directory: Path, passphrase: bytes, public_url: str) -> None:
+        if not (directory / "issuing.key").exists():
+            raise CaNotInitialised(f"No CA in {directory}: run `eport ca init`.")
+        key = serialization.load_pem_private_key(
+            (directory / "issuing.key").read_bytes(), password=passphrase
+        )
+        if not isinstance(
+            key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+        ):
+            raise CaNotInitialised("The issuing key is of an unsupported type.")
+        self._key: PrivateKey = key
+        self._root_pem = (directory / "root.crt").read_bytes()
+        self._issuing_pem = (directory / "issuing.crt").read_bytes()
+        self._issuing = x509.load_pem_x509_certificate(self._issuing_pem)
+        self.public_url = public_url.rstrip("/")
+        self._crl_number = 0
+
+    def root_pem(self) -> bytes:
+        return self._root_pem
+
+    def issuing_pem(self) -> bytes:
+        return self._issuing_pem
+
+    def issue(
+        self, csr_pem: bytes, user_id: str, purpose: Purpose, subject: SubjectInfo, now: datetime
+    ) -> IssuedCertificate:
+        try:
+            csr = x509.load_pem_x509_csr(csr_pem)
+        except ValueError:
+            raise ValidationFailed(
+                [FieldError("/csr", "csr.invalid", "Not a PEM certificate signing request.")]
+            ) from None
+        try:
+            valid = csr.is_signature_valid
+        except InvalidSignature:
+            valid = False
+        if not valid:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "/csr",
+                        "csr.signature",
+                        "The request is not signed by its own key (proof of possession failed).",
+                    )
+                ]
+            )
+        public_key = csr.public_key()
+        if (
+            not isinstance(
+                public_key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey
+            )
+            or (isinstance(public_key, rsa.RSAPublicKey) and public_key.key_size < 2048)
+            or (
+                isinstance(public_key, ec.EllipticCurvePublicKey)
+                and public_key.curve.name not in ("secp256r1", "secp384r1")
+            )
+        ):
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "/csr",
+                        "csr.key_unsupported",
+                        "Use an ECDSA P-256/P-384, RSA (2048 bits or more) or Ed25519 key.",
+                    )
+                ]
+            )
+        attributes = [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, subject.country),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, subject.organization),
+        ]
+        if subject.organization_identifier:
+            attributes.append(
+                x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, subject.organization_identifier)
+            )
+        attributes += [
+            x509.NameAttribute(NameOID.COMMON_NAME, subject.common_name),
+            x509.NameAttribute(NameOID.EMAIL_ADDRESS, subject.email),
+        ]
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name(attributes))
+            .issuer_name(self._issuing.subject)
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=LEAF_DAYS))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.ExtendedKeyUsage(
+                    [
+                        DOCUMENT_SIGNING,
+                        ExtendedKeyUsageOID.EMAIL_PROTECTION,
+                        ExtendedKeyUsageOID.CLIENT_AUTH,
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(
+                x509.SubjectAlternativeName([x509.RFC822Name(subject.email)]), critical=False
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()),
+                critical=False,
+            )
+            .add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            full_name=[
+                                x509.UniformResourceIdentifier(f"{self.public_url}/pki/crl")
+                            ],
+                            relative_name=None,
+                            reasons=None,
+                            crl_issuer=None,
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(f"{self.public_url}/pki/ocsp"),
+                        ),
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.CA_ISSUERS,
+                            x509.UniformResourceIdentifier(f"{self.public_url}/pki/issuing.crt"),
+                        ),
+                    ]
+                ),
+                critical=False,
+            )
+            .sign(self._key, _hash_for(self._key))
+        )
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        return IssuedCertificate(
+            serial=format(certificate.serial_number, "x"),
+            user_id=user_id,
+            purpose=purpose,
+            subject=certificate.subject.rfc4514_string(),
+            not_before=certificate.not_valid_before_utc,
+            not_after=certificate.not_valid_after_utc,
+            sha256=hashlib.sha256(der).hexdigest(),
+            pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        )
+
+    def crl_der(self, revoked: list[Revocation], now: datetime) -> bytes:
+        """A fresh CRL of every revoked certificate, signed by the issuing CA."""
+        self._crl_number += 1
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self._issuing.subject)
+            .last_update(now - timedelta(minutes=1))
+            .next_update(now + timedelta(hours=CRL_HOURS))
+            .add_extension(x509.CRLNumber(int(now.timestamp() * 1000)), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()),
+                critical=False,
+            )
+        )
+        for entry in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(int(entry.serial, 16))
+                .revocation_date(entry.revoked_at)
+                .add_extension(x509.CRLReason(REASONS[entry.reason]), critical=False)
+                .build()
+            )
+        crl = builder.sign(self._key, _hash_for(self._key))
+        return crl.public_bytes(serialization.Encoding.DER)

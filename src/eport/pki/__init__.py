@@ -1,0 +1,1 @@
+"""The authentication centre's CA: certificates for enterprises' operators, officers and banks."""

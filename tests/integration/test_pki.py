@@ -1,0 +1,230 @@
+"""The CA: certificates from operators' CSRs, checked by the real `openssl`; revocation on the CRL.
+
+The operator's key and CSR are made with `openssl req`, as an operator's own client would:
+the private key never reaches E-Port.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
+
+from eport.adapters.crypto.ca import DOCUMENT_SIGNING
+from tests.conftest import Api
+
+
+def openssl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["openssl", *args], capture_output=True, text=True, check=check, timeout=60
+    )
+
+
+def operator_csr(tmp_path: Path, name: str = "op") -> str:
+    key, csr = tmp_path / f"{name}.key", tmp_path / f"{name}.csr"
+    openssl(
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        str(key),
+        "-out",
+        str(csr),
+        "-subj",
+        "/CN=whatever the client says",
+    )
+    return csr.read_text()
+
+
+@pytest.fixture
+def ca_api(api: Api) -> Api:
+    api.eport.ensure_ca()
+    return api
+
+
+def request_certificate(api: Api, user: str, csr: str) -> dict:
+    r = api.post(user, "/api/v1/pki/certificates", {"csr": csr})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def test_openssl_verifies_an_operator_certificate_against_the_root(
+    ca_api: Api, tmp_path: Path
+) -> None:
+    api = ca_api
+    issued = request_certificate(api, "trader@demo", operator_csr(tmp_path))
+    (tmp_path / "cert.pem").write_text(issued["certificate"])
+    (tmp_path / "root.pem").write_bytes(api.client.get("/pki/root.crt").content)
+    (tmp_path / "issuing.pem").write_bytes(api.client.get("/pki/issuing.crt").content)
+    result = openssl(
+        "verify",
+        "-CAfile",
+        str(tmp_path / "root.pem"),
+        "-untrusted",
+        str(tmp_path / "issuing.pem"),
+        str(tmp_path / "cert.pem"),
+    )
+    assert result.stdout.strip().endswith(": OK")
+    # Also good for signing documents (S/MIME-style purpose that `openssl cms -verify` uses).
+    result = openssl(
+        "verify",
+        "-purpose",
+        "smimesign",
+        "-CAfile",
+        str(tmp_path / "root.pem"),
+        "-untrusted",
+        str(tmp_path / "issuing.pem"),
+        str(tmp_path / "cert.pem"),
+    )
+    assert result.stdout.strip().endswith(": OK")
+
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    usage = cert.extensions.get_extension_for_oid(ExtensionOID.KEY_USAGE).value
+    assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
+    eku = cert.extensions.get_extension_for_oid(ExtensionOID.EXTENDED_KEY_USAGE).value
+    assert {DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION} <= set(eku)
+    # The subject is E-Port's word about who this is, not the CSR's.
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "Li Wei (trader)"
+    org = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
+    assert org == "Shanghai Eastern Trading Co., Ltd."
+    assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_IDENTIFIER)[0].value.startswith(
+        "USCC:913100"
+    )
+    crl_dp = cert.extensions.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS).value
+    assert crl_dp[0].full_name[0].value.endswith("/pki/crl")
+    aia = cert.extensions.get_extension_for_oid(ExtensionOID.AUTHORITY_INFORMATION_ACCESS).value
+    assert any(d.access_location.value.endswith("/pki/ocsp") for d in aia)
+    mine = api.get("trader@demo", "/api/v1/pki/certificates").json()["items"]
+    assert [c["serial"] for c in mine] == [issued["serial"]]
+    assert api.get("other@demo", "/api/v1/pki/certificates").json()["items"] == []
+
+
+def test_a_revoked_certificate_is_on_the_crl_and_openssl_refuses_it(
+    ca_api: Api, tmp_path: Path
+) -> None:
+    api = ca_api
+    issued = request_certificate(api, "customs@demo", operator_csr(tmp_path))
+    serial = issued["serial"]
+    # Someone else cannot revoke it; the holder can.
+    assert (
+        api.post(
+            "trader@demo", f"/api/v1/pki/certificates/{serial}/revoke", {"reason": "key_compromise"}
+        ).status_code
+        == 404
+    )
+    r = api.post(
+        "customs@demo", f"/api/v1/pki/certificates/{serial}/revoke", {"reason": "key_compromise"}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "revoked"
+    assert (
+        api.post(
+            "customs@demo",
+            f"/api/v1/pki/certificates/{serial}/revoke",
+            {"reason": "key_compromise"},
+        ).status_code
+        == 409
+    )
+    crl = api.client.get("/pki/crl")
+    assert crl.headers["content-type"].startswith("application/pkix-crl")
+    (tmp_path / "crl.der").write_bytes(crl.content)
+    (tmp_path / "cert.pem").write_text(issued["certificate"])
+    (tmp_path / "root.pem").write_bytes(api.client.get("/pki/root.crt").content)
+    (tmp_path / "issuing.pem").write_bytes(api.client.get("/pki/issuing.crt").content)
+    openssl(
+        "crl", "-inform", "DER", "-in", str(tmp_path / "crl.der"), "-out", str(tmp_path / "crl.pem")
+    )
+    text = openssl("crl", "-in", str(tmp_path / "crl.pem"), "-noout", "-text").stdout
+    assert serial.upper().lstrip("0") in text.replace(":", "").upper()
+    assert "Key Compromise" in text
+    # The CRL is signed by the issuing CA, which chains to the root.
+    openssl(
+        "crl", "-in", str(tmp_path / "crl.pem"), "-noout", "-CAfile", str(tmp_path / "issuing.pem")
+    )
+    result = openssl(
+        "verify",
+        "-crl_check",
+        "-CAfile",
+        str(tmp_path / "root.pem"),
+        "-untrusted",
+        str(tmp_path / "issuing.pem"),
+        "-CRLfile",
+        str(tmp_path / "crl.pem"),
+        str(tmp_path / "cert.pem"),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "certificate revoked" in (result.stdout + result.stderr)
+
+
+def test_bad_csrs_are_refused_with_a_pointer(ca_api: Api, tmp_path: Path) -> None:
+    api = ca_api
+    r = api.post("trader@demo", "/api/v1/pki/certificates", {"csr": "-----BEGIN nonsense" * 5})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "csr.invalid"
+    key = tmp_path / "weak.key"
+    csr = tmp_path / "weak.csr"
+    openssl(
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:1024",
+        "-nodes",
+        "-keyout",
+        str(key),
+        "-out",
+        str(csr),
+        "-subj",
+        "/CN=x",
+        check=False,
+    )
+    if csr.exists():
+        r = api.post("trader@demo", "/api/v1/pki/certificates", {"csr": csr.read_text()})
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["code"] in ("csr.key_unsupported", "csr.invalid")
+
+
+@pytest.mark.parametrize("algorithm", ["rsa-3072", "ed25519"])
+def test_other_ca_algorithms_issue_certificates_openssl_accepts(
+    algorithm: str, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from eport.adapters.crypto.ca import FileCertificateAuthority, init_ca
+    from eport.pki.model import KeyAlgorithm, Purpose, SubjectInfo
+
+    directory = tmp_path / "pki"
+    init_ca(
+        directory,
+        b"test passphrase",
+        algorithm=KeyAlgorithm(algorithm),
+        organization="Test Port",
+        now=datetime.now(UTC),
+    )
+    ca = FileCertificateAuthority(directory, b"test passphrase", "https://eport.example")
+    issued = ca.issue(
+        operator_csr(tmp_path).encode(),
+        "USR-1",
+        Purpose.OPERATOR,
+        SubjectInfo("Officer Test", "t@example.org", "Test Port", None),
+        datetime.now(UTC),
+    )
+    (tmp_path / "cert.pem").write_text(issued.pem)
+    result = openssl(
+        "verify",
+        "-CAfile",
+        str(directory / "root.crt"),
+        "-untrusted",
+        str(directory / "issuing.crt"),
+        str(tmp_path / "cert.pem"),
+    )
+    assert result.stdout.strip().endswith(": OK")
+    key_text = (directory / "issuing.key").read_text()
+    assert "ENCRYPTED PRIVATE KEY" in key_text
+    with pytest.raises(ValueError, match=r"password|decrypt"):
+        FileCertificateAuthority(directory, b"wrong", "https://eport.example")
