@@ -32,6 +32,7 @@ schema = schemathesis.openapi.from_asgi("/api/docs/openapi.json", APP)
 @pytest.fixture(scope="module")
 def tokens() -> Iterator[dict[str, str]]:
     seed_demo(_EPORT)
+    _EPORT.ensure_ca()
     _EPORT.start()
     try:
         yield {u: issue_token(_EPORT, u) for u in ("trader@demo", "customs@demo", "admin@demo")}

@@ -228,3 +228,79 @@ def test_other_ca_algorithms_issue_certificates_openssl_accepts(
     assert "ENCRYPTED PRIVATE KEY" in key_text
     with pytest.raises(ValueError, match=r"password|decrypt"):
         FileCertificateAuthority(directory, b"wrong", "https://eport.example")
+
+
+def test_openssl_verifies_the_sealed_receipt_and_catches_tampering(
+    ca_api: Api, tmp_path: Path
+) -> None:
+    import base64
+    import hashlib
+    import json
+
+    from tests.factories import import_declaration
+
+    api = ca_api
+    raw = json.dumps(import_declaration()).encode()
+    lodged = api.client.post(
+        "/api/v1/declarations",
+        content=raw,
+        headers=api.headers("trader@demo", "seal-1", **{"Content-Type": "application/json"}),
+    ).json()
+    did = lodged["id"]
+    sealed = api.get("trader@demo", f"/api/v1/declarations/{did}/receipt").json()
+    assert sealed["receipt"]["sha256"] == hashlib.sha256(raw).hexdigest()
+    (tmp_path / "receipt.p7m").write_bytes(base64.b64decode(sealed["cms"]))
+    (tmp_path / "root.pem").write_text(sealed["chain"][1])
+    out = openssl(
+        "cms",
+        "-verify",
+        "-inform",
+        "DER",
+        "-in",
+        str(tmp_path / "receipt.p7m"),
+        "-CAfile",
+        str(tmp_path / "root.pem"),
+        "-binary",
+    )
+    assert json.loads(out.stdout) == sealed["receipt"]
+    assert json.loads(out.stdout)["declarationId"] == did
+
+    # The DER form straight from the API verifies too.
+    der = api.client.get(
+        f"/api/v1/declarations/{did}/receipt",
+        headers={**api.headers("trader@demo"), "Accept": "application/pkcs7-mime"},
+    )
+    assert der.headers["content-type"].startswith("application/pkcs7-mime")
+    (tmp_path / "api.p7m").write_bytes(der.content)
+    openssl(
+        "cms",
+        "-verify",
+        "-inform",
+        "DER",
+        "-in",
+        str(tmp_path / "api.p7m"),
+        "-CAfile",
+        str(tmp_path / "root.pem"),
+        "-binary",
+    )
+
+    # One changed byte in the sealed content: openssl refuses it.
+    blob = bytearray(base64.b64decode(sealed["cms"]))
+    at = bytes(blob).index(did.encode())
+    blob[at] ^= 0x01
+    (tmp_path / "forged.p7m").write_bytes(bytes(blob))
+    forged = openssl(
+        "cms",
+        "-verify",
+        "-inform",
+        "DER",
+        "-in",
+        str(tmp_path / "forged.p7m"),
+        "-CAfile",
+        str(tmp_path / "root.pem"),
+        "-binary",
+        check=False,
+    )
+    assert forged.returncode != 0
+    # Another enterprise cannot fetch it.
+    assert api.get("other@demo", f"/api/v1/declarations/{did}/receipt").status_code == 404

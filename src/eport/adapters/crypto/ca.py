@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
     ExtendedKeyUsageOID,
@@ -162,6 +163,55 @@ def init_ca(
     _write_key(directory / "issuing.key", issuing_key, passphrase)
     (directory / "root.crt").write_bytes(root.public_bytes(serialization.Encoding.PEM))
     (directory / "issuing.crt").write_bytes(issuing.public_bytes(serialization.Encoding.PEM))
+    create_seal(directory, passphrase, organization=organization, now=now)
+
+
+def create_seal(directory: Path, passphrase: bytes, *, organization: str, now: datetime) -> None:
+    """E-Port's own signing certificate, issued by the issuing CA (ECDSA P-256 always:
+    CMS signing in ``cryptography`` takes RSA and EC keys)."""
+    issuing_key = serialization.load_pem_private_key(
+        (directory / "issuing.key").read_bytes(), password=passphrase
+    )
+    issuing = x509.load_pem_x509_certificate((directory / "issuing.crt").read_bytes())
+    seal_key = ec.generate_private_key(ec.SECP256R1())
+    seal = (
+        x509.CertificateBuilder()
+        .subject_name(_name(f"{organization} Platform Seal", organization))
+        .issuer_name(issuing.subject)
+        .public_key(seal_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * 3))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+            critical=False,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(seal_key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuing_key.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+        .sign(issuing_key, _hash_for(issuing_key))  # type: ignore[arg-type]
+    )
+    _write_key(directory / "seal.key", seal_key, passphrase)
+    (directory / "seal.crt").write_bytes(seal.public_bytes(serialization.Encoding.PEM))
 
 
 class FileCertificateAuthority:
@@ -182,10 +232,37 @@ class FileCertificateAuthority:
         self._issuing_pem = (directory / "issuing.crt").read_bytes()
         self._issuing = x509.load_pem_x509_certificate(self._issuing_pem)
         self.public_url = public_url.rstrip("/")
-        self._crl_number = 0
+        if not (directory / "seal.key").exists():  # a CA made before the seal existed
+            organization = self._issuing.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[
+                0
+            ].value
+            create_seal(
+                directory,
+                passphrase,
+                organization=str(organization),
+                now=datetime.now(tz=self._issuing.not_valid_before_utc.tzinfo),
+            )
+        seal_key = serialization.load_pem_private_key(
+            (directory / "seal.key").read_bytes(), password=passphrase
+        )
+        if not isinstance(seal_key, ec.EllipticCurvePrivateKey):
+            raise CaNotInitialised("The seal key must be an EC key.")
+        self._seal_key = seal_key
+        self._seal = x509.load_pem_x509_certificate((directory / "seal.crt").read_bytes())
 
     def root_pem(self) -> bytes:
         return self._root_pem
+
+    def seal(self, content: bytes) -> bytes:
+        """``content`` in a CMS SignedData (DER), signed with E-Port's seal, with the chain
+        up to (not including) the root: ``openssl cms -verify -CAfile root.crt`` checks it."""
+        return (
+            pkcs7.PKCS7SignatureBuilder()
+            .set_data(content)
+            .add_signer(self._seal, self._seal_key, hashes.SHA256())
+            .add_certificate(self._issuing)
+            .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+        )
 
     def issuing_pem(self) -> bytes:
         return self._issuing_pem
@@ -332,7 +409,6 @@ class FileCertificateAuthority:
 
     def crl_der(self, revoked: list[Revocation], now: datetime) -> bytes:
         """A fresh CRL of every revoked certificate, signed by the issuing CA."""
-        self._crl_number += 1
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self._issuing.subject)

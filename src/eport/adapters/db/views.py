@@ -281,3 +281,38 @@ def deliveries(
         }
         for r in conn.execute(query.order_by(d.c.id)).mappings()
     ]
+
+
+def revision_receipt(
+    conn: sa.Connection, declaration_id: str, revision: int
+) -> dict[str, Any] | None:
+    """What a sealed receipt states about one revision: when, and the hash of what arrived."""
+    r, d = t.declaration_revisions, t.declarations
+    row = conn.execute(
+        sa.select(
+            r.c.revision,
+            r.c.received_at,
+            r.c.raw_sha256,
+            sa.func.length(r.c.raw),
+            r.c.created_by,
+            d.c.owner_id,
+            d.c.declaration_type,
+            d.c.trader_reference,
+        )
+        .join(d, d.c.id == r.c.declaration_id)
+        .where(r.c.declaration_id == declaration_id, r.c.revision == revision)
+    ).first()
+    if row is None:
+        return None
+    return {
+        "type": "eport.receipt/1",
+        "declarationId": declaration_id,
+        "revision": row[0],
+        "receivedAt": isoformat(row[1]),
+        "sha256": row[2],
+        "size": row[3],
+        "lodgedBy": row[4],
+        "enterprise": row[5],
+        "declarationType": row[6],
+        "traderReference": row[7],
+    }

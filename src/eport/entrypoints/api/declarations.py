@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
 
+import orjson
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import Parameter
@@ -16,7 +18,9 @@ from eport.declarations import commands as dc
 from eport.declarations.handlers import Outcome
 from eport.identity import policy
 from eport.identity.model import Principal, Role
+from eport.kernel.clock import isoformat
 from eport.kernel.errors import FieldError, ValidationFailed
+from eport.pki.errors import CaNotInitialised
 
 from .common import eport_of, execute, is_json, json_body, parse_time, read
 from .openapi import request_body
@@ -196,6 +200,52 @@ class DeclarationController(Controller):
         if found is None:
             raise HTTPException(status_code=404, detail="No such revision.")
         return Response(found[0], media_type=found[1])
+
+    @get(
+        "/{declaration_id:str}/receipt",
+        summary="The receipt, sealed by E-Port (CMS, verifiable with openssl)",
+    )
+    async def receipt(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        declaration_id: str,
+        revision: int | None = None,
+    ) -> Response[Any]:
+        """The receipt of a revision (default: the latest) as canonical JSON, sealed in a CMS
+        SignedData with E-Port's seal certificate and the issuing CA.
+
+        With `Accept: application/pkcs7-mime` the answer is the DER CMS itself:
+        `openssl cms -verify -inform DER -in receipt.p7m -CAfile root.crt` prints the receipt.
+        Otherwise JSON: the receipt, the CMS in base64 and the chain (issuing, root).
+        """
+        header = await self._visible(request, principal, declaration_id)
+        eport = eport_of(request)
+        ca = eport.writer.ca
+        if ca is None:
+            raise CaNotInitialised("The CA is not initialised: run `eport ca init`.")
+        wanted = revision or header["revision"]
+        body = await read(eport, lambda c: views.revision_receipt(c, declaration_id, wanted))
+        if body is None:
+            raise HTTPException(status_code=404, detail="No such revision.")
+        body["sealedAt"] = isoformat(eport.clock())
+        content = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+        cms = ca.seal(content)
+        if "application/pkcs7-mime" in request.headers.get("accept", ""):
+            return Response(
+                cms,
+                media_type="application/pkcs7-mime; smime-type=signed-data",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{declaration_id}-r{wanted}.p7m"'
+                },
+            )
+        return Response(
+            {
+                "receipt": body,
+                "cms": base64.b64encode(cms).decode(),
+                "chain": [ca.issuing_pem().decode(), ca.root_pem().decode()],
+            }
+        )
 
     @post(
         "/{declaration_id:str}/amendments",
