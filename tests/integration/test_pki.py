@@ -304,3 +304,56 @@ def test_openssl_verifies_the_sealed_receipt_and_catches_tampering(
     assert forged.returncode != 0
     # Another enterprise cannot fetch it.
     assert api.get("other@demo", f"/api/v1/declarations/{did}/receipt").status_code == 404
+
+
+def test_eport_verify_checks_a_sealed_receipt_offline(ca_api: Api, tmp_path: Path) -> None:
+    import base64
+    import sys
+
+    from tests.factories import import_declaration
+
+    api = ca_api
+    did = api.lodge("trader@demo", import_declaration()).json()["id"]
+    sealed = api.get("trader@demo", f"/api/v1/declarations/{did}/receipt").json()
+    (tmp_path / "receipt.p7m").write_bytes(base64.b64decode(sealed["cms"]))
+    (tmp_path / "root.pem").write_text(sealed["chain"][1])
+
+    def eport_verify(path: Path, root: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "eport", "verify", str(path), "--root", str(root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    ok = eport_verify(tmp_path / "receipt.p7m", tmp_path / "root.pem")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "VERIFIED" in ok.stdout and did in ok.stdout
+
+    blob = bytearray(base64.b64decode(sealed["cms"]))
+    blob[bytes(blob).index(did.encode())] ^= 0x01
+    (tmp_path / "forged.p7m").write_bytes(bytes(blob))
+    forged = eport_verify(tmp_path / "forged.p7m", tmp_path / "root.pem")
+    assert forged.returncode == 1 and "NOT VERIFIED" in forged.stdout
+
+    # A root that is not E-Port's: the seal does not chain to it.
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        str(tmp_path / "other.key"),
+        "-out",
+        str(tmp_path / "other.pem"),
+        "-subj",
+        "/CN=Someone else",
+        "-days",
+        "1",
+    )
+    foreign = eport_verify(tmp_path / "receipt.p7m", tmp_path / "other.pem")
+    assert foreign.returncode == 1 and "chain" in foreign.stdout

@@ -145,6 +145,41 @@ def ca_init(
     )
 
 
+@app.command("verify")
+def verify_document(
+    file: Annotated[Path, typer.Argument(help="A sealed or signed document (CMS, DER or PEM).")],
+    root: Annotated[
+        Path | None, typer.Option(help="Trust anchor (PEM); default: <data-dir>/pki/root.crt.")
+    ] = None,
+    content: Annotated[
+        Path | None, typer.Option(help="The signed bytes, for a detached signature.")
+    ] = None,
+    crl: Annotated[list[Path] | None, typer.Option(help="CRL files (DER or PEM).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory.")] = None,
+) -> None:
+    """Verify a document E-Port sealed (e.g. a receipt) offline; exit 1 if it does not hold."""
+    from eport.adapters.crypto.cms import verify
+
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    anchor = root or _settings(data_dir).pki_dir / "root.crt"
+    if not anchor.exists():
+        console.print(f"[red]No trust anchor at {anchor}[/]: pass --root root.crt")
+        raise typer.Exit(2)
+    result = verify(
+        file.read_bytes(),
+        anchor.read_bytes(),
+        detached_content=content.read_bytes() if content else None,
+        crls=[c.read_bytes() for c in crl or []],
+    )
+    if not result.ok:
+        console.print(f"[red]NOT VERIFIED[/]: {result.problem}")
+        raise typer.Exit(1)
+    console.print(f"[green]VERIFIED[/]: signed by {result.signer}; chains to {anchor}")
+    if content is None and result.content is not None:
+        print(result.content.decode("utf-8", errors="replace"))
+
+
 @app.command("audit-verify")
 def audit_verify(
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite).")] = None,
