@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     ca_passphrase: SecretStr | None = None
     ca_algorithm: Literal["ecdsa-p256", "rsa-3072", "ed25519"] = "ecdsa-p256"
     ca_organization: str = "E-Port"
+    # Document kinds that must carry a signature (comma-separated: declaration, amendment).
+    signatures_required: str = ""
     # Where relying parties reach E-Port's public PKI endpoints (CRL, OCSP, CA certificates).
     public_url: str = "http://127.0.0.1:8000"
 
@@ -62,6 +64,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def required_signatures(self) -> frozenset[str]:
+        return frozenset(k.strip() for k in self.signatures_required.split(",") if k.strip())
 
     @property
     def pki_dir(self) -> Path:

@@ -18,6 +18,8 @@ class LodgeDeclaration(Command):
     raw: bytes
     content_type: str
     received_at: datetime
+    signature: bytes | None = None
+    signer_serial: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +32,8 @@ class AmendDeclaration(Command):
     raw: bytes
     content_type: str
     received_at: datetime
+    signature: bytes | None = None
+    signer_serial: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -155,6 +155,8 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         cmd.content_type,
         receipt,
         cmd.actor,
+        signature=cmd.signature,
+        signer_serial=cmd.signer_serial,
     )
     tasks = [
         Task(new_id("TSK"), declaration_id, agency, TaskState.PENDING, 1, tuple(rules))
@@ -289,6 +291,8 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             cmd.actor,
             cmd.reason,
             tuple(diff),
+            signature=cmd.signature,
+            signer_serial=cmd.signer_serial,
         )
     )
     previous = record.status

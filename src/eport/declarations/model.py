@@ -90,6 +90,8 @@ class Revision:
     created_by: str
     reason: str | None = None
     diff: tuple[dict[str, Any], ...] = ()
+    signature: bytes | None = None  # detached CMS over ``raw``, verified before it got here
+    signer_serial: str | None = None
 
 
 def field_diff(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:

@@ -102,3 +102,85 @@ def verify(
         )
     )
     return Verification(ok, intact and valid, trusted, signer, content, problem)
+
+
+@dataclass(frozen=True, slots=True)
+class DetachedSignature:
+    """A client's detached CMS signature, checked against the bytes it claims to sign."""
+
+    intact: bool
+    trusted: bool  # chains to the root and was valid at the signing time
+    serial: str
+    not_before: datetime
+    not_after: datetime
+    signing_time: datetime | None
+
+
+def _signer_certificate(signed_data: cms.SignedData) -> asn1_x509.Certificate:
+    signer_info = signed_data["signer_infos"][0]
+    sid = signer_info["sid"]
+    for candidate in signed_data["certificates"] or []:
+        cert = candidate.chosen
+        if sid.name == "issuer_and_serial_number":
+            if (
+                cert.serial_number == sid.chosen["serial_number"].native
+                and cert.issuer == sid.chosen["issuer"]
+            ):
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    raise ValueError("the signer's certificate is not in the signature")
+
+
+def _signing_time(signed_data: cms.SignedData) -> datetime | None:
+    attrs = signed_data["signer_infos"][0]["signed_attrs"]
+    for attr in attrs or []:
+        if attr["type"].native == "signing_time":
+            value: datetime = attr["values"][0].native
+            return value
+    return None
+
+
+def check_detached(
+    signature: bytes, content: bytes, trust_roots_pem: bytes, now: datetime
+) -> DetachedSignature:
+    """Parse and check a detached CMS signature over ``content``.
+
+    Raises ValueError if it is not a usable CMS SignedData with one signer and its
+    certificate. Path validation runs at the signing time the signer reported (or ``now``).
+    """
+    if pem.detect(signature):
+        _, _, signature = pem.unarmor(signature)
+    content_info = cms.ContentInfo.load(signature)
+    if content_info["content_type"].native != "signed_data":
+        raise ValueError("not a CMS SignedData")
+    signed_data = content_info["content"]
+    if len(signed_data["signer_infos"]) != 1:
+        raise ValueError("exactly one signer is expected")
+    cert = _signer_certificate(signed_data)
+    signing_time = _signing_time(signed_data)
+    moment = signing_time or now
+    validity = cert["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    context = ValidationContext(
+        trust_roots=_certificates(trust_roots_pem),
+        moment=moment,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    usage = KeyUsageConstraints(
+        key_usage={"non_repudiation"}, explicit_extd_key_usage_required=False
+    )
+    try:
+        status = asyncio.run(
+            async_validate_detached_cms(
+                content, signed_data, signer_validation_context=context, key_usage_settings=usage
+            )
+        )
+        intact = bool(status.intact and status.valid)
+        trusted = bool(status.trusted)
+    except Exception:  # noqa: BLE001 - pyHanko raises for signatures it cannot even check
+        intact, trusted = False, False
+    return DetachedSignature(
+        intact, trusted, format(cert.serial_number, "x"), not_before, not_after, signing_time
+    )

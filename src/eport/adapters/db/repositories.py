@@ -99,6 +99,8 @@ class SqlDeclarationRepository:
                     "created_by": revision.created_by,
                     "reason": revision.reason,
                     "diff": list(revision.diff) or None,
+                    "signature": revision.signature,
+                    "signer_serial": revision.signer_serial,
                 }
             ],
         )

@@ -120,6 +120,8 @@ declaration_revisions = sa.Table(
     sa.Column("created_by", sa.String(40), nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("diff", Json, nullable=True),
+    sa.Column("signature", sa.LargeBinary, nullable=True),  # the client's detached CMS
+    sa.Column("signer_serial", sa.String(40), nullable=True),
 )
 
 declaration_items = sa.Table(

@@ -21,9 +21,11 @@ from eport.identity.model import Principal, Role
 from eport.kernel.clock import isoformat
 from eport.kernel.errors import FieldError, ValidationFailed
 from eport.pki.errors import CaNotInitialised
+from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, is_json, json_body, parse_time, read
 from .openapi import request_body
+from .signatures import verified_signature
 
 MAX_KEY = 255
 
@@ -94,6 +96,7 @@ class DeclarationController(Controller):
         eport = eport_of(request)
         received_at = eport.clock()
         document = parse_declaration(raw)
+        signed = await verified_signature(request, raw, enterprise, DocumentKind.DECLARATION)
         outcome: Outcome = await execute(
             eport,
             dc.LodgeDeclaration(
@@ -104,6 +107,8 @@ class DeclarationController(Controller):
                 raw=raw,
                 content_type="application/json",
                 received_at=received_at,
+                signature=signed[0] if signed else None,
+                signer_serial=signed[1] if signed else None,
             ),
         )
         return _created(outcome)
@@ -265,6 +270,7 @@ class DeclarationController(Controller):
         eport = eport_of(request)
         received_at = eport.clock()
         body, raw = await json_body(request, AmendmentBody)
+        signed = await verified_signature(request, raw, enterprise, DocumentKind.AMENDMENT)
         outcome: Outcome = await execute(
             eport,
             dc.AmendDeclaration(
@@ -277,6 +283,8 @@ class DeclarationController(Controller):
                 raw=raw,
                 content_type="application/json",
                 received_at=received_at,
+                signature=signed[0] if signed else None,
+                signer_serial=signed[1] if signed else None,
             ),
         )
         return _created(outcome)

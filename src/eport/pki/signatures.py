@@ -1,0 +1,75 @@
+"""When a submission's signature is acceptable: the rules, apart from the cryptography.
+
+The adapter checks the CMS itself (digest, signature, chain to E-Port's root); these rules
+then check what only E-Port knows: that E-Port issued the certificate and has not revoked it,
+that it was valid when the document was signed, and that its holder acts for the declaring
+enterprise. Each refusal has a stable code, so a client can say exactly why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from eport.kernel.errors import FieldError, ValidationFailed
+from eport.pki.model import CertificateStatus
+
+
+class Requirement(StrEnum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class DocumentKind(StrEnum):
+    DECLARATION = "declaration"
+    AMENDMENT = "amendment"
+
+
+@dataclass(frozen=True, slots=True)
+class SignerFacts:
+    """What the adapter and the registry say about one signature."""
+
+    serial: str
+    not_before: datetime
+    not_after: datetime
+    signing_time: datetime | None  # from the signed attributes, if the signer put one
+    status: CertificateStatus | None  # None: E-Port never issued this certificate
+    revoked_at: datetime | None
+    holder_enterprise: str | None
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def reject(code: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError("/signature", code, message)])
+
+
+def check_signer(facts: SignerFacts, enterprise: str, now: datetime) -> None:
+    """Raise ValidationFailed (pointer ``/signature``) unless the signer may sign for
+    ``enterprise`` at the signing time."""
+    moment = facts.signing_time or now
+    if moment > now + CLOCK_SKEW:
+        raise reject("signature.future", "The signing time is in the future.")
+    if facts.status is None:
+        raise reject(
+            "signature.unknown_certificate", "E-Port did not issue the signing certificate."
+        )
+    if not facts.not_before - CLOCK_SKEW <= moment <= facts.not_after:
+        raise reject(
+            "signature.expired",
+            f"The certificate was not valid at the signing time ({moment.isoformat()}).",
+        )
+    if facts.revoked_at is not None and facts.revoked_at <= max(moment, now):
+        raise reject(
+            "signature.revoked", f"The certificate was revoked on {facts.revoked_at.isoformat()}."
+        )
+    if facts.holder_enterprise != enterprise:
+        raise reject(
+            "signature.wrong_enterprise", "The signer does not act for the declaring enterprise."
+        )
+
+
+def requirement(kind: DocumentKind, required: frozenset[str]) -> Requirement:
+    return Requirement.REQUIRED if kind.value in required else Requirement.OPTIONAL

@@ -1,0 +1,212 @@
+"""Signed submissions: a detached CMS made with `openssl cms -sign` over the exact bytes.
+
+E-Port accepts a good one and refuses, with the reason, a signature by a revoked, an expired
+or a foreign certificate, by another enterprise's operator, or over other bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from eport.adapters.db import tables as t
+from tests.conftest import Api
+from tests.factories import import_declaration
+
+
+def openssl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["openssl", *args], capture_output=True, text=True, check=check, timeout=60
+    )
+
+
+class Operator:
+    """An operator's own client: its key never leaves it."""
+
+    def __init__(self, api: Api, user: str, tmp: Path) -> None:
+        self.api, self.user, self.dir = api, user, tmp / user.replace("@", "_")
+        self.dir.mkdir()
+        self.key = self.dir / "op.key"
+        openssl(
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            str(self.key),
+            "-out",
+            str(self.dir / "op.csr"),
+            "-subj",
+            "/CN=me",
+        )
+        r = api.post(user, "/api/v1/pki/certificates", {"csr": (self.dir / "op.csr").read_text()})
+        assert r.status_code == 201, r.text
+        self.serial = r.json()["serial"]
+        self.cert = self.dir / "op.pem"
+        self.cert.write_text(r.json()["certificate"])
+        (self.dir / "issuing.pem").write_text(r.json()["chain"][0])
+
+    def sign(self, body: bytes, cert: Path | None = None, key: Path | None = None) -> str:
+        (self.dir / "body").write_bytes(body)
+        openssl(
+            "cms",
+            "-sign",
+            "-binary",
+            "-in",
+            str(self.dir / "body"),
+            "-signer",
+            str(cert or self.cert),
+            "-inkey",
+            str(key or self.key),
+            "-certfile",
+            str(self.dir / "issuing.pem"),
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-out",
+            str(self.dir / "sig.der"),
+        )
+        return base64.b64encode((self.dir / "sig.der").read_bytes()).decode()
+
+
+def lodge_signed(api: Api, user: str, body: bytes, signature: str | None) -> object:
+    headers = api.headers(user, key=None, **{"Content-Type": "application/json"})
+    headers["Idempotency-Key"] = base64.b16encode(body[-12:]).decode() + str(len(body))
+    if signature is not None:
+        headers["X-EPort-Signature"] = signature
+    return api.client.post("/api/v1/declarations", content=body, headers=headers)
+
+
+@pytest.fixture
+def signing(api: Api, tmp_path: Path) -> Api:
+    api.eport.ensure_ca()
+    return api
+
+
+def body(ref: str) -> bytes:
+    return json.dumps(import_declaration(traderReference=ref)).encode()
+
+
+def test_a_signature_made_with_openssl_is_accepted_and_kept(signing: Api, tmp_path: Path) -> None:
+    op = Operator(signing, "trader@demo", tmp_path)
+    raw = body("SIGNED-1")
+    r = lodge_signed(signing, "trader@demo", raw, op.sign(raw))
+    assert r.status_code == 201, r.text
+    with signing.eport.read_engine.connect() as conn:
+        row = conn.execute(
+            sa.select(
+                t.declaration_revisions.c.signer_serial, t.declaration_revisions.c.signature
+            ).where(t.declaration_revisions.c.declaration_id == r.json()["id"])
+        ).one()
+    assert row[0] == op.serial and row[1]
+
+
+def test_bad_signatures_are_refused_with_the_reason(signing: Api, tmp_path: Path) -> None:
+    op = Operator(signing, "trader@demo", tmp_path)
+    raw = body("SIGNED-2")
+
+    def code(response: object) -> str:
+        assert response.status_code == 422, response.text  # type: ignore[attr-defined]
+        [error] = response.json()["errors"]  # type: ignore[attr-defined]
+        assert error["pointer"] == "/signature"
+        return str(error["code"])
+
+    # Over other bytes.
+    assert (
+        code(lodge_signed(signing, "trader@demo", raw, op.sign(body("OTHER"))))
+        == "signature.digest_mismatch"
+    )
+    # Not base64, not CMS.
+    assert code(lodge_signed(signing, "trader@demo", raw, "%%%")) == "signature.malformed"
+    assert (
+        code(lodge_signed(signing, "trader@demo", raw, base64.b64encode(b"junk").decode()))
+        == "signature.malformed"
+    )
+    # Another enterprise's operator.
+    other = Operator(signing, "other@demo", tmp_path)
+    assert (
+        code(lodge_signed(signing, "trader@demo", raw, other.sign(raw)))
+        == "signature.wrong_enterprise"
+    )
+    # A certificate from a CA that is not E-Port's.
+    foreign_key, foreign_cert = tmp_path / "f.key", tmp_path / "f.pem"
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        str(foreign_key),
+        "-out",
+        str(foreign_cert),
+        "-subj",
+        "/CN=Foreign",
+        "-days",
+        "30",
+        "-addext",
+        "keyUsage=critical,digitalSignature,nonRepudiation",
+    )
+    assert (
+        code(lodge_signed(signing, "trader@demo", raw, op.sign(raw, foreign_cert, foreign_key)))
+        == "signature.unknown_issuer"
+    )
+    # Revoked.
+    assert (
+        signing.post(
+            "trader@demo",
+            f"/api/v1/pki/certificates/{op.serial}/revoke",
+            {"reason": "key_compromise"},
+        ).status_code
+        == 200
+    )
+    assert code(lodge_signed(signing, "trader@demo", raw, op.sign(raw))) == "signature.revoked"
+    # Nothing was stored by any of them.
+    listing = signing.get("trader@demo", "/api/v1/declarations").json()["items"]
+    assert all(d["traderReference"] != "SIGNED-2" for d in listing)
+
+
+def test_an_expired_certificate_is_refused(signing: Api, tmp_path: Path) -> None:
+    from eport.pki.model import Purpose, SubjectInfo
+
+    op = Operator(signing, "trader@demo", tmp_path)
+    ca = signing.eport.writer.ca
+    assert ca is not None
+    long_ago = datetime.now(UTC) - timedelta(days=1000)
+    old = ca.issue(
+        (op.dir / "op.csr").read_bytes(),
+        "USR-x",
+        Purpose.OPERATOR,
+        SubjectInfo("Old", "old@demo", "Shanghai Eastern Trading Co., Ltd.", None),
+        long_ago,
+    )
+    (tmp_path / "old.pem").write_text(old.pem)
+    raw = body("SIGNED-3")
+    r = lodge_signed(signing, "trader@demo", raw, op.sign(raw, tmp_path / "old.pem"))
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["code"] == "signature.expired"
+
+
+def test_a_required_signature_is_enforced(signing: Api, tmp_path: Path) -> None:
+    object.__setattr__(signing.eport.settings, "signatures_required", "declaration")
+    try:
+        r = lodge_signed(signing, "trader@demo", body("UNSIGNED"), None)
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["code"] == "signature.required"
+        op = Operator(signing, "trader@demo", tmp_path)
+        raw = body("SIGNED-4")
+        assert lodge_signed(signing, "trader@demo", raw, op.sign(raw)).status_code == 201
+    finally:
+        object.__setattr__(signing.eport.settings, "signatures_required", "")
