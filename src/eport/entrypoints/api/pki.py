@@ -13,6 +13,7 @@ from eport.adapters.db.repositories import certificates_of, revocations
 from eport.datamodel.declaration import Model
 from eport.identity import policy
 from eport.identity.model import Principal, Role
+from eport.kernel.clock import isoformat
 from eport.kernel.errors import NotFound
 from eport.pki import commands as pc
 from eport.pki.errors import CaNotInitialised
@@ -41,7 +42,7 @@ def certificate_json(c: IssuedCertificate) -> dict[str, Any]:
         "notAfter": c.not_after.isoformat(),
         "sha256": c.sha256,
         "status": c.status.value,
-        "revokedAt": c.revoked_at.isoformat() if c.revoked_at else None,
+        "revokedAt": isoformat(c.revoked_at) if c.revoked_at else None,
         "reason": c.reason.value if c.reason else None,
         "certificate": c.pem,
     }
