@@ -253,3 +253,11 @@ def test_a_replay_returns_the_first_answer_even_after_the_catalogue_changed(api:
     assert again.status_code == 201 and again.json() == first.json()
     fresh = api.lodge("trader@demo", doc, key="fresh-key")
     assert fresh.status_code == 422 and fresh.json()["errors"][0]["rule"] == "NEW-DOC"
+
+
+def test_out_of_range_numbers_in_paths_and_queries_are_client_errors(api: Api) -> None:
+    huge = 2**63
+    r = api.post("trader@demo", f"/api/v1/webhooks/deliveries/{huge}/retry")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem")
+    assert api.get("customs@demo", "/api/v1/tasks", offset=huge).status_code == 400
+    assert api.get("admin@demo", "/api/v1/admin/audit", after=huge).status_code == 400

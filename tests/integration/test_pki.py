@@ -357,3 +357,61 @@ def test_eport_verify_checks_a_sealed_receipt_offline(ca_api: Api, tmp_path: Pat
     )
     foreign = eport_verify(tmp_path / "receipt.p7m", tmp_path / "other.pem")
     assert foreign.returncode == 1 and "chain" in foreign.stdout
+
+
+def test_openssl_ocsp_says_good_then_revoked(ca_api: Api, tmp_path: Path) -> None:
+    api = ca_api
+    issued = request_certificate(api, "trader@demo", operator_csr(tmp_path))
+    (tmp_path / "cert.pem").write_text(issued["certificate"])
+    (tmp_path / "root.pem").write_bytes(api.client.get("/pki/root.crt").content)
+    (tmp_path / "issuing.pem").write_bytes(api.client.get("/pki/issuing.crt").content)
+
+    def ask() -> str:
+        openssl(
+            "ocsp",
+            "-issuer",
+            str(tmp_path / "issuing.pem"),
+            "-cert",
+            str(tmp_path / "cert.pem"),
+            "-reqout",
+            str(tmp_path / "req.der"),
+        )
+        r = api.client.post(
+            "/pki/ocsp",
+            content=(tmp_path / "req.der").read_bytes(),
+            headers={"Content-Type": "application/ocsp-request"},
+        )
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/ocsp-response"
+        (tmp_path / "resp.der").write_bytes(r.content)
+        # With -cert, openssl builds a fresh request (fresh nonce) to compare with, so the
+        # nonce is checked here, against the request that was really sent.
+        from cryptography.x509 import ocsp as x509_ocsp
+
+        sent = x509_ocsp.load_der_ocsp_request((tmp_path / "req.der").read_bytes())
+        got = x509_ocsp.load_der_ocsp_response(r.content)
+        assert [e.value for e in got.extensions] == [e.value for e in sent.extensions]
+        out = openssl(
+            "ocsp",
+            "-respin",
+            str(tmp_path / "resp.der"),
+            "-no_nonce",
+            "-issuer",
+            str(tmp_path / "issuing.pem"),
+            "-cert",
+            str(tmp_path / "cert.pem"),
+            "-CAfile",
+            str(tmp_path / "root.pem"),
+        )
+        assert "Response verify OK" in out.stdout + out.stderr
+        return out.stdout
+
+    assert f"{tmp_path / 'cert.pem'}: good" in ask()
+    api.post(
+        "trader@demo",
+        f"/api/v1/pki/certificates/{issued['serial']}/revoke",
+        {"reason": "superseded"},
+    )
+    answer = ask()
+    assert f"{tmp_path / 'cert.pem'}: revoked" in answer
+    assert "Superseded" in answer or "superseded" in answer

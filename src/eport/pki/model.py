@@ -68,3 +68,11 @@ class Revocation:
     serial: str
     revoked_at: datetime
     reason: RevocationReason
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateState:
+    """What the OCSP responder needs to know about one serial."""
+
+    revoked_at: datetime | None
+    reason: RevocationReason | None

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from eport.kernel.unit_of_work import UnitOfWork
-from eport.pki.model import IssuedCertificate, Purpose, Revocation, SubjectInfo
+from eport.pki.model import (
+    CertificateState,
+    IssuedCertificate,
+    Purpose,
+    Revocation,
+    SubjectInfo,
+)
 
 
 class CertificateAuthority(Protocol):
@@ -17,6 +24,15 @@ class CertificateAuthority(Protocol):
         ...
 
     def crl_der(self, revoked: list[Revocation], now: datetime) -> bytes: ...
+
+    def ocsp_response(
+        self,
+        request_der: bytes,
+        status_of: Callable[[str], CertificateState | None],
+        now: datetime,
+    ) -> bytes:
+        """An RFC 6960 OCSP response (DER) for the request (DER)."""
+        ...
 
     def seal(self, content: bytes) -> bytes:
         """Seal ``content`` with E-Port's own certificate: an attached CMS SignedData (DER)."""

@@ -10,15 +10,18 @@ distribution point and an OCSP URL under ``public_url`` (ARCHITECTURE §7: valid
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import keys
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
     ExtendedKeyUsageOID,
@@ -29,6 +32,7 @@ from cryptography.x509.oid import (
 from eport.kernel.errors import FieldError, ValidationFailed
 from eport.pki.errors import CaNotInitialised
 from eport.pki.model import (
+    CertificateState,
     IssuedCertificate,
     KeyAlgorithm,
     Purpose,
@@ -231,6 +235,11 @@ class FileCertificateAuthority:
         self._root_pem = (directory / "root.crt").read_bytes()
         self._issuing_pem = (directory / "issuing.crt").read_bytes()
         self._issuing = x509.load_pem_x509_certificate(self._issuing_pem)
+        # RFC 6960 CertID hashes the subjectPublicKey BIT STRING's value (no unused-bits byte).
+        spki = self._issuing.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        self._issuing_key_bits = bytes(keys.PublicKeyInfo.load(spki)["public_key"].contents[1:])
         self.public_url = public_url.rstrip("/")
         if not (directory / "seal.key").exists():  # a CA made before the seal existed
             organization = self._issuing.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[
@@ -405,6 +414,65 @@ class FileCertificateAuthority:
             not_after=certificate.not_valid_after_utc,
             sha256=hashlib.sha256(der).hexdigest(),
             pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        )
+
+    def ocsp_response(
+        self, request_der: bytes, status_of: Callable[[str], CertificateState | None], now: datetime
+    ) -> bytes:
+        """An RFC 6960 response for one certificate, signed by the issuing CA itself.
+
+        ``status_of(serial_hex)`` looks the certificate up in E-Port's registry. Requests about
+        another issuer are answered "unauthorized"; unknown serials "unknown".
+        """
+        try:
+            request = ocsp.load_der_ocsp_request(request_der)
+        except ValueError:
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+            ).public_bytes(serialization.Encoding.DER)
+        algorithm = request.hash_algorithm
+        ours_name = hashes.Hash(algorithm)
+        ours_name.update(self._issuing.subject.public_bytes())
+        ours_key = hashes.Hash(algorithm)
+        ours_key.update(self._issuing_key_bits)
+        if (
+            request.issuer_name_hash != ours_name.finalize()
+            or request.issuer_key_hash != ours_key.finalize()
+        ):
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED
+            ).public_bytes(serialization.Encoding.DER)
+        serial = format(request.serial_number, "x")
+        state = status_of(serial)
+        if state is None:
+            cert_status, revoked_at, reason = ocsp.OCSPCertStatus.UNKNOWN, None, None
+        elif state.revoked_at is not None:
+            cert_status = ocsp.OCSPCertStatus.REVOKED
+            revoked_at = state.revoked_at
+            reason = REASONS[state.reason or RevocationReason.UNSPECIFIED]
+        else:
+            cert_status, revoked_at, reason = ocsp.OCSPCertStatus.GOOD, None, None
+        builder = (
+            ocsp.OCSPResponseBuilder()
+            .add_response_by_hash(
+                request.issuer_name_hash,
+                request.issuer_key_hash,
+                request.serial_number,
+                algorithm,
+                cert_status,
+                now,
+                now + timedelta(hours=CRL_HOURS),
+                revoked_at,
+                reason,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self._issuing)
+            .certificates([self._issuing])
+        )
+        for extension in request.extensions:
+            if isinstance(extension.value, x509.OCSPNonce):
+                builder = builder.add_extension(extension.value, critical=False)
+        return builder.sign(self._key, _hash_for(self._key)).public_bytes(
+            serialization.Encoding.DER
         )
 
     def crl_der(self, revoked: list[Revocation], now: datetime) -> bytes:

@@ -14,6 +14,7 @@ from eport.identity.model import ApiToken, Enterprise, Principal, Role, User
 from eport.kernel.errors import Conflict
 from eport.notifications.model import DeliveryState, Subscription
 from eport.pki.model import (
+    CertificateState,
     CertificateStatus,
     IssuedCertificate,
     Purpose,
@@ -622,3 +623,12 @@ def certificates_of(conn: sa.Connection, user_id: str) -> list[IssuedCertificate
         sa.select(c).where(c.c.user_id == user_id).order_by(c.c.not_before.desc())
     ).mappings()
     return [_certificate(r) for r in rows]
+
+
+def certificate_state(conn: sa.Connection, serial: str) -> CertificateState | None:
+    """For the OCSP responder: revoked or not, by serial (lower-case hex)."""
+    c = t.certificates
+    row = conn.execute(sa.select(c.c.revoked_at, c.c.reason).where(c.c.serial == serial)).first()
+    if row is None:
+        return None
+    return CertificateState(row[0], RevocationReason(row[1]) if row[1] else None)

@@ -127,7 +127,7 @@ class AdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: Principal,
-        after: Annotated[int, Parameter(ge=0)] = 0,
+        after: Annotated[int, Parameter(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     ) -> dict[str, Any]:
         policy.require_role(principal, policy.Action.READ_AUDIT, ADMIN)

@@ -25,7 +25,7 @@ from .catalogue import AgencyController, CatalogueController
 from .declarations import DeclarationController
 from .errors import HANDLERS
 from .openapi import COMPONENTS
-from .pki import CertificateController, PublicPkiController
+from .pki import CertificateController, OcspController, PublicPkiController
 from .tasks import TaskController
 from .webhooks import WebhookController
 
@@ -95,6 +95,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         MeController,
         WebhookController,
         PublicPkiController,
+        OcspController,
         CertificateController,
     ]
     if eport.settings.benchmark_endpoints:

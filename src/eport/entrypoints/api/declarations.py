@@ -196,7 +196,7 @@ class DeclarationController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         declaration_id: str,
-        revision: int,
+        revision: Annotated[int, Parameter(ge=1, le=1_000_000)],
     ) -> Response[bytes]:
         await self._visible(request, principal, declaration_id)
         found = await read(
@@ -215,7 +215,7 @@ class DeclarationController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         declaration_id: str,
-        revision: int | None = None,
+        revision: Annotated[int | None, Parameter(ge=1, le=1_000_000)] = None,
     ) -> Response[Any]:
         """The receipt of a revision (default: the latest) as canonical JSON, sealed in a CMS
         SignedData with E-Port's seal certificate and the issuing CA.

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
+from urllib.parse import unquote
 
+import anyio.to_thread
 import sqlalchemy as sa
 from litestar import Controller, Request, Response, get, post
 from pydantic import Field
 
 from eport.adapters.db import tables as t
-from eport.adapters.db.repositories import certificates_of, revocations
+from eport.adapters.db.repositories import certificate_state, certificates_of, revocations
 from eport.datamodel.declaration import Model
 from eport.identity import policy
 from eport.identity.model import Principal, Role
@@ -79,6 +83,42 @@ class PublicPkiController(Controller):
             media_type="application/pkix-crl",
             headers={"Cache-Control": "max-age=60"},
         )
+
+
+OCSP_RESPONSE = "application/ocsp-response"
+
+
+async def _ocsp(request: Request[Any, Any, Any], request_der: bytes) -> Response[bytes]:
+    ca = _ca(request)
+    eport = eport_of(request)
+
+    def answer() -> bytes:
+        with eport.read_engine.connect() as conn:
+            return bytes(
+                ca.ocsp_response(request_der, lambda s: certificate_state(conn, s), eport.clock())
+            )
+
+    body = await anyio.to_thread.run_sync(answer)
+    return Response(body, media_type=OCSP_RESPONSE, headers={"Cache-Control": "max-age=60"})
+
+
+class OcspController(Controller):
+    """RFC 6960 OCSP over HTTP: POST the DER request, or GET it base64-encoded in the path."""
+
+    path = "/pki/ocsp"
+    tags = ["pki"]
+
+    @post("/", status_code=200, summary="OCSP (RFC 6960), POST")
+    async def post_request(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        return await _ocsp(request, await request.body())
+
+    @get("/{encoded:path}", summary="OCSP (RFC 6960), GET")
+    async def get_request(self, request: Request[Any, Any, Any], encoded: str) -> Response[bytes]:
+        try:
+            der = base64.b64decode(unquote(encoded.lstrip("/")), validate=False)
+        except (binascii.Error, ValueError):
+            der = b""
+        return await _ocsp(request, der)
 
 
 def _subject(conn: sa.Connection, principal: Principal) -> SubjectInfo:

@@ -38,7 +38,7 @@ class TaskController(Controller):
         agency: str | None = None,
         task_state: Annotated[str | None, Parameter(query="state")] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=10_000_000)] = 0,
     ) -> dict[str, Any]:
         """Oldest first. An officer sees only tasks routed to their own agency."""
         own = policy.require_officer(principal, policy.Action.LIST_TASKS)

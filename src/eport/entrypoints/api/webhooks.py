@@ -104,7 +104,10 @@ class WebhookController(Controller):
         summary="Send a dead-lettered delivery again",
     )
     async def retry(
-        self, request: Request[Any, Any, Any], principal: Principal, delivery_id: int
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        delivery_id: Annotated[int, Parameter(ge=1, le=2**62)],
     ) -> dict[str, Any]:
         enterprise = _enterprise(principal)
         await execute(
