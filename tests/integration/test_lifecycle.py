@@ -27,7 +27,7 @@ def test_all_accept_clears_then_customs_releases(api: Api) -> None:
         r = api.decide(user, dec["agencies"][agency]["task"], "accept")
         assert r.status_code == 200, r.text
     assert status(api, did) == "cleared"
-    assert api.post("quarantine@demo", f"/api/v1/declarations/{did}/release").status_code == 409
+    assert api.post("quarantine@demo", f"/api/v1/declarations/{did}/release").status_code == 403
     r = api.post("customs@demo", f"/api/v1/declarations/{did}/release", {"reason": "ok"})
     assert r.status_code == 200 and r.json()["status"] == "released"
     assert api.post("customs@demo", f"/api/v1/declarations/{did}/release").status_code == 409

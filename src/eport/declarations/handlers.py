@@ -26,6 +26,7 @@ from eport.kernel.clock import isoformat
 from eport.kernel.errors import (
     ErrorList,
     FieldError,
+    Forbidden,
     IdempotencyConflict,
     ValidationFailed,
 )
@@ -392,10 +393,11 @@ def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> di
     tasks = uow.tasks.for_declaration(cmd.declaration_id) if record else []
     if record is None or cmd.agency not in {t.agency for t in tasks}:
         raise errors.DeclarationNotFound("No such declaration.", id=cmd.declaration_id)
-    if cmd.agency != RELEASE_AGENCY or record.status is not Status.CLEARED:
+    if cmd.agency != RELEASE_AGENCY:
+        raise Forbidden(f"Only {RELEASE_AGENCY} releases goods.")
+    if record.status is not Status.CLEARED:
         raise errors.NotReleasable(
-            f"Only {RELEASE_AGENCY} releases, and only a cleared declaration "
-            f"(this one is {record.status.value}).",
+            f"Only a cleared declaration is released (this one is {record.status.value}).",
             status=record.status.value,
         )
     previous, record.status, record.updated_at = record.status, Status.RELEASED, uow.now()

@@ -237,13 +237,14 @@ def agencies(conn: sa.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def subscriptions(conn: sa.Connection, enterprise: str) -> list[dict[str, Any]]:
+def subscriptions(
+    conn: sa.Connection, enterprise: str, *, active_only: bool = True
+) -> list[dict[str, Any]]:
     s = t.webhook_subscriptions
-    rows = conn.execute(
-        sa.select(s)
-        .where(s.c.enterprise_id == enterprise, s.c.active.is_(True))
-        .order_by(s.c.created_at)
-    ).mappings()
+    query = sa.select(s).where(s.c.enterprise_id == enterprise)
+    if active_only:
+        query = query.where(s.c.active.is_(True))
+    rows = conn.execute(query.order_by(s.c.created_at)).mappings()
     return [
         {
             "id": r["id"],

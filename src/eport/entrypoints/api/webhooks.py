@@ -12,7 +12,7 @@ from eport.adapters.db import views
 from eport.datamodel.declaration import Model
 from eport.identity import policy
 from eport.identity.model import Principal, Role
-from eport.kernel.errors import Forbidden
+from eport.kernel.errors import Forbidden, NotFound
 from eport.notifications import commands as nc
 
 from .common import eport_of, execute, json_body, read
@@ -91,12 +91,17 @@ class WebhookController(Controller):
         delivery_state: Annotated[str | None, Parameter(query="state")] = None,
     ) -> dict[str, Any]:
         enterprise = _enterprise(principal)
-        return {
-            "items": await read(
-                eport_of(request),
-                lambda c: views.deliveries(c, enterprise, subscription_id, delivery_state),
-            )
-        }
+
+        def query(conn: Any) -> list[dict[str, Any]] | None:
+            owned = {s["id"] for s in views.subscriptions(conn, enterprise, active_only=False)}
+            if subscription_id not in owned:
+                return None
+            return views.deliveries(conn, enterprise, subscription_id, delivery_state)
+
+        items = await read(eport_of(request), query)
+        if items is None:
+            raise NotFound("No such subscription.", id=subscription_id)
+        return {"items": items}
 
     @post(
         "/deliveries/{delivery_id:int}/retry",

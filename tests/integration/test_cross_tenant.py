@@ -1,0 +1,186 @@
+"""Cross-tenant suite: every operation that names another party's document, as every role.
+
+The operations come from the API's own OpenAPI document, so a new endpoint is covered the
+day it is added. A party that is not entitled gets 403 or 404 (never the document, never a
+change); at the end every document is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from eport.entrypoints.seed import USERS
+from tests.conftest import Api
+from tests.factories import meat_import
+
+ALL_USERS = [email for email, *_ in USERS]
+READERS = {"trader@demo", "customs@demo", "quarantine@demo", "terminal@demo"}
+TASK_AGENCY_USER = {
+    "customs": "customs@demo",
+    "quarantine": "quarantine@demo",
+    "port": "terminal@demo",
+}
+
+# A plausible body per operation, so refusals are about who asks, not what they send.
+BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/declarations/{declaration_id}/amendments"): {
+        "reason": "x",
+        "declaration": meat_import(traderReference="HIJACK"),
+    },
+    ("POST", "/api/v1/declarations/{declaration_id}/cancel"): {"reason": "hijack"},
+    ("POST", "/api/v1/declarations/{declaration_id}/release"): {"reason": "hijack"},
+    ("POST", "/api/v1/tasks/{task_id}/decision"): {"decision": "reject", "reason": "hijack"},
+    ("POST", "/api/v1/pki/certificates/{serial}/revoke"): {"reason": "key_compromise"},
+}
+
+
+@pytest.fixture
+def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
+    """The trader's documents: a declaration with three tasks, a webhook, a certificate."""
+    import subprocess
+
+    api.eport.ensure_ca()
+    dec = api.lodge("trader@demo", meat_import()).json()
+    hook = api.post("trader@demo", "/api/v1/webhooks", {"url": "https://trader.example/h"})
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            str(tmp_path / "k"),
+            "-out",
+            str(tmp_path / "csr"),
+            "-subj",
+            "/CN=x",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    cert = api.post(
+        "trader@demo", "/api/v1/pki/certificates", {"csr": (tmp_path / "csr").read_text()}
+    ).json()
+    return {
+        "declaration_id": dec["id"],
+        "tasks": {a: v["task"] for a, v in dec["agencies"].items()},
+        "subscription_id": hook.json()["id"],
+        "serial": cert["serial"],
+    }
+
+
+def snapshot(api: Api, v: dict[str, Any]) -> Any:
+    detail = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}").json()
+    hooks = api.get("trader@demo", "/api/v1/webhooks").json()["items"]
+    certs = api.get("trader@demo", "/api/v1/pki/certificates").json()["items"]
+    return (
+        detail["status"],
+        detail["revision"],
+        sorted((t["agency"], t["state"], t["revision"]) for t in detail["agencies"]),
+        [h["id"] for h in hooks],
+        [(c["serial"], c["status"]) for c in certs],
+    )
+
+
+def operations(api: Api) -> list[tuple[str, str]]:
+    schema = api.client.get("/api/docs/openapi.json").json()
+    out = []
+    for path, item in schema["paths"].items():
+        for method in item:
+            if method.upper() in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+                out.append((method.upper(), path))
+    return out
+
+
+def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[str]]]:
+    """Concrete URLs naming the victim's documents, with who is entitled to each."""
+    if "{declaration_id}" in path:
+        url = path.replace("{declaration_id}", v["declaration_id"])
+        url = url.replace("{revision}", "1")
+        if method == "GET":
+            return [(url, READERS)]
+        return [
+            (url, {"trader@demo", "customs@demo"} if path.endswith("/release") else {"trader@demo"})
+        ]
+    if "{task_id}" in path:
+        return [
+            (path.replace("{task_id}", task), {TASK_AGENCY_USER[agency]})
+            for agency, task in v["tasks"].items()
+        ]
+    if "{subscription_id}" in path:
+        return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
+    if "{serial}" in path:
+        return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    return []
+
+
+def test_no_role_reaches_another_partys_documents(api: Api, victim: dict[str, Any]) -> None:
+    before = snapshot(api, victim)
+    checked = 0
+    for method, path in operations(api):
+        for url, entitled in targets(method, path, victim):
+            body = BODIES.get((method, path))
+            for user in ALL_USERS:
+                if user in entitled:
+                    continue
+                headers = api.headers(user, key=f"xt-{user}-{checked}")
+                r = api.client.request(
+                    method, url, json=body if method != "GET" else None, headers=headers
+                )
+                checked += 1
+                assert r.status_code in (403, 404), (user, method, url, r.status_code, r.text)
+                # A refusal may echo the URL asked for; it never carries the document.
+                for secret in (
+                    "goodsItems",
+                    "Frozen boneless beef",
+                    "BEGIN CERTIFICATE",
+                    "trader.example",
+                ):
+                    assert secret not in r.text, (user, method, url, secret)
+    assert checked > 100
+    assert snapshot(api, victim) == before
+
+
+def test_listings_show_nothing_of_another_party(api: Api, victim: dict[str, Any]) -> None:
+    did = victim["declaration_id"]
+    for user in ALL_USERS:
+        if user in READERS:
+            continue
+        for path in (
+            "/api/v1/declarations",
+            "/api/v1/webhooks",
+            "/api/v1/pki/certificates",
+            "/api/v1/tasks",
+        ):
+            r = api.get(user, path)
+            assert r.status_code in (200, 403), (user, path, r.status_code)
+            text = r.text
+            assert did not in text and victim["subscription_id"] not in text, (user, path)
+            assert victim["serial"] not in text, (user, path)
+
+
+def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any]) -> None:
+    """A new endpoint with a document id in its path must be added to ``targets``."""
+    known = {
+        "declaration_id",
+        "task_id",
+        "subscription_id",
+        "serial",
+        "revision",
+        "code",
+        "user_id",
+        "token_id",
+        "delivery_id",
+        "encoded",
+    }
+    for _, path in operations(api):
+        names = set(re.findall(r"{(\w+)}", path))
+        assert names <= known, path
