@@ -46,6 +46,8 @@ def build_bus() -> MessageBus:
         (ic.RegisterEnterprise, ih.register_enterprise),
         (ic.CreateUser, ih.create_user),
         (ic.IssueToken, ih.issue_token),
+        (ic.GrantDelegation, ih.grant_delegation),
+        (ic.RevokeDelegation, ih.revoke_delegation),
         (ic.RevokeToken, ih.revoke_token),
         (nc.Subscribe, nh.subscribe),
         (nc.Unsubscribe, nh.unsubscribe),

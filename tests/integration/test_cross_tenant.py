@@ -69,7 +69,23 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     cert = api.post(
         "trader@demo", "/api/v1/pki/certificates", {"csr": (tmp_path / "csr").read_text()}
     ).json()
+    from datetime import UTC, datetime, timedelta
+
+    from eport.datamodel.identifiers import make_uscc
+
+    now = datetime.now(UTC)
+    delegation = api.post(
+        "trader@demo",
+        "/api/v1/delegations",
+        {
+            "grantee": {"scheme": "USCC", "value": make_uscc("91310000MA1FL0002")},
+            "documentTypes": ["declaration"],
+            "validFrom": now.isoformat(),
+            "validTo": (now + timedelta(days=1)).isoformat(),
+        },
+    ).json()
     return {
+        "delegation_id": delegation["id"],
         "declaration_id": dec["id"],
         "tasks": {a: v["task"] for a, v in dec["agencies"].items()},
         "subscription_id": hook.json()["id"],
@@ -81,7 +97,9 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     detail = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}").json()
     hooks = api.get("trader@demo", "/api/v1/webhooks").json()["items"]
     certs = api.get("trader@demo", "/api/v1/pki/certificates").json()["items"]
+    grants = api.get("trader@demo", "/api/v1/delegations").json()["items"]
     return (
+        [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
         sorted((t["agency"], t["state"], t["revision"]) for t in detail["agencies"]),
@@ -119,6 +137,8 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    if "{delegation_id}" in path:
+        return [(path.replace("{delegation_id}", v["delegation_id"]), {"trader@demo"})]
     return []
 
 
@@ -171,6 +191,7 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
     """A new endpoint with a document id in its path must be added to ``targets``."""
     known = {
         "declaration_id",
+        "delegation_id",
         "task_id",
         "subscription_id",
         "serial",

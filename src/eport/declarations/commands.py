@@ -12,7 +12,8 @@ from eport.kernel.messages import Command
 
 @dataclass(frozen=True, kw_only=True)
 class LodgeDeclaration(Command):
-    enterprise: str
+    enterprise: str  # the owner: the lodger's own enterprise, or its delegation's grantor
+    representative: str | None = None  # the lodger's enterprise when acting under delegation
     idempotency_key: str
     document: Declaration
     raw: bytes

@@ -147,6 +147,7 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         lodged_at=now,
         updated_at=now,
         document=doc,
+        representative=cmd.representative,
     )
     revision = Revision(
         declaration_id,
@@ -186,6 +187,7 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             data={
                 "revision": 1,
                 "status": Status.LODGED.value,
+                "representative": cmd.representative,
                 "receipt": body["receipt"],
                 "tasks": {t.agency: {"id": t.id, "rules": list(t.rules)} for t in tasks},
             },

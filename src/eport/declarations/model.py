@@ -77,6 +77,7 @@ class DeclarationRecord:
     updated_at: datetime
     document: Document
     version: int = 1  # optimistic-lock counter, bumped on every change
+    representative: str | None = None  # the enterprise that lodged it under a delegation
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,3 +35,19 @@ class IssueToken(Command):
 @dataclass(frozen=True, kw_only=True)
 class RevokeToken(Command):
     token_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrantDelegation(Command):
+    grantor: str
+    grantee: str
+    document_types: frozenset[str]
+    customs_offices: frozenset[str]
+    valid_from: datetime
+    valid_to: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeDelegation(Command):
+    grantor: str
+    delegation_id: str

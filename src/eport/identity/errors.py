@@ -19,3 +19,7 @@ class EnterpriseNotFound(NotFound):
 
 class AlreadyExists(Conflict):
     code = "identity.already_exists"
+
+
+class DelegationNotFound(NotFound):
+    code = "delegation.not_found"

@@ -26,3 +26,13 @@ class TokenIssued(Event):
 @dataclass(frozen=True, kw_only=True)
 class TokenRevoked(Event):
     name: ClassVar[str] = "token.revoked"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DelegationGranted(Event):
+    name: ClassVar[str] = "delegation.granted"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DelegationRevoked(Event):
+    name: ClassVar[str] = "delegation.revoked"

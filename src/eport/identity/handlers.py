@@ -8,7 +8,7 @@ from typing import Any
 
 from eport.datamodel import identifiers
 from eport.identity import commands, errors, events
-from eport.identity.model import ApiToken, Enterprise, User
+from eport.identity.model import ApiToken, Delegation, Enterprise, User
 from eport.identity.ports import IdentityUnitOfWork
 from eport.kernel.errors import ErrorList
 from eport.kernel.ids import new_id
@@ -112,3 +112,60 @@ def revoke_token(cmd: commands.RevokeToken, uow: IdentityUnitOfWork) -> None:
     uow.record(
         events.TokenRevoked(actor=cmd.actor, occurred_at=uow.now(), data={"token": cmd.token_id})
     )
+
+
+DELEGABLE = frozenset({"declaration", "amendment", "cancel"})
+
+
+def grant_delegation(cmd: commands.GrantDelegation, uow: IdentityUnitOfWork) -> Delegation:
+    """The grantor enterprise lets the grantee act in its name, for what and where it says."""
+    problems = ErrorList()
+    if cmd.grantee == cmd.grantor:
+        problems.add("/grantee", "delegation.self", "An enterprise cannot delegate to itself.")
+    elif uow.identity.get_enterprise(cmd.grantee) is None:
+        problems.add("/grantee", "enterprise.unknown", f"No enterprise {cmd.grantee!r}.")
+    unknown = cmd.document_types - DELEGABLE
+    if not cmd.document_types or unknown:
+        problems.add(
+            "/documentTypes", "delegation.scope", f"Delegate one or more of {sorted(DELEGABLE)}."
+        )
+    if cmd.valid_to <= cmd.valid_from:
+        problems.add("/validTo", "date.order", "validTo must be after validFrom.")
+    problems.raise_if_any()
+    delegation = Delegation(
+        new_id("DLG"),
+        cmd.grantor,
+        cmd.grantee,
+        cmd.document_types,
+        cmd.customs_offices,
+        cmd.valid_from,
+        cmd.valid_to,
+    )
+    uow.identity.add_delegation(delegation)
+    uow.record(
+        events.DelegationGranted(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            data={
+                "id": delegation.id,
+                "grantor": cmd.grantor,
+                "grantee": cmd.grantee,
+                "documentTypes": sorted(cmd.document_types),
+                "customsOffices": sorted(cmd.customs_offices),
+            },
+        )
+    )
+    return delegation
+
+
+def revoke_delegation(cmd: commands.RevokeDelegation, uow: IdentityUnitOfWork) -> Delegation:
+    delegation = uow.identity.get_delegation(cmd.delegation_id)
+    if delegation is None or delegation.grantor != cmd.grantor:
+        raise errors.DelegationNotFound("No such delegation.", id=cmd.delegation_id)
+    uow.identity.revoke_delegation(delegation.id)
+    uow.record(
+        events.DelegationRevoked(actor=cmd.actor, occurred_at=uow.now(), data={"id": delegation.id})
+    )
+    revoked = uow.identity.get_delegation(delegation.id)
+    assert revoked is not None
+    return revoked

@@ -62,3 +62,25 @@ class ApiToken:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delegation:
+    """A power of attorney: ``grantor`` lets ``grantee`` lodge in its name, within a scope."""
+
+    id: str
+    grantor: str  # enterprise id
+    grantee: str  # enterprise id (a customs broker, usually)
+    document_types: frozenset[str]  # e.g. {"declaration", "amendment", "cancel"}
+    customs_offices: frozenset[str]  # empty: every office
+    valid_from: datetime
+    valid_to: datetime
+    revoked_at: datetime | None = None
+
+    def covers(self, kind: str, office: str | None, at: datetime) -> bool:
+        return (
+            self.revoked_at is None
+            and self.valid_from <= at < self.valid_to
+            and kind in self.document_types
+            and (not self.customs_offices or office is None or office in self.customs_offices)
+        )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from datetime import datetime
 from enum import StrEnum
 
-from eport.identity.model import LODGING_ROLES, Principal, Role
+from eport.identity.model import LODGING_ROLES, Delegation, Principal, Role
 from eport.kernel.errors import Forbidden, NotFound
 
 log = logging.getLogger("eport.access")
@@ -34,6 +35,7 @@ class Action(StrEnum):
     READ_SELF = "identity.read_self"
     AUTHENTICATE = "authenticate"
     REQUEST_CERTIFICATE = "certificate.request"
+    MANAGE_DELEGATIONS = "delegation.manage"
     REVOKE_CERTIFICATE = "certificate.revoke"
 
 
@@ -76,12 +78,50 @@ def require_lodger(principal: Principal, action: Action) -> str:
     return principal.enterprise
 
 
+def acting_for(
+    principal: Principal,
+    action: Action,
+    on_behalf_of: str | None,
+    delegations: Collection[Delegation],
+    kind: str,
+    office: str | None,
+    now: datetime,
+) -> tuple[str, str | None]:
+    """(owner, representative) for a write: the lodger's own enterprise, or the enterprise that
+    granted it a delegation covering this kind of document at this office now."""
+    own = require_lodger(principal, action)
+    if on_behalf_of is None or on_behalf_of == own:
+        return own, None
+    if any(
+        d.grantor == on_behalf_of and d.grantee == own and d.covers(kind, office, now)
+        for d in delegations
+    ):
+        _decide(principal, action, on_behalf_of, True, f"delegation covers {kind}")
+        return on_behalf_of, own
+    _decide(principal, action, on_behalf_of, False, f"no delegation covers {kind}")
+    raise Forbidden(
+        f"No delegation from {on_behalf_of} lets you act for it ({kind}"
+        + (f" at {office}" if office else "")
+        + ")."
+    )
+
+
 def can_read_declaration(
-    principal: Principal, owner: str, agencies: Collection[str], declaration_id: str
+    principal: Principal,
+    owner: str,
+    agencies: Collection[str],
+    declaration_id: str,
+    representative: str | None = None,
 ) -> None:
-    """A trader reads its enterprise's declarations; an officer those routed to its agency."""
+    """A trader reads its enterprise's declarations, a broker those it lodged for a trader; an
+    officer those routed to its agency."""
     if principal.enterprise is not None and principal.enterprise == owner:
         _decide(principal, Action.READ_DECLARATION, declaration_id, True, "own enterprise")
+        return
+    if principal.enterprise is not None and principal.enterprise == representative:
+        _decide(
+            principal, Action.READ_DECLARATION, declaration_id, True, "lodged as representative"
+        )
         return
     if principal.has(Role.OFFICER) and principal.agency in agencies:
         _decide(principal, Action.READ_DECLARATION, declaration_id, True, "routed to agency")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from eport.identity.model import ApiToken, Enterprise, Principal, User
+from eport.identity.model import ApiToken, Delegation, Enterprise, Principal, User
 from eport.kernel.unit_of_work import UnitOfWork
 
 
@@ -30,6 +30,12 @@ class IdentityRepository(Protocol):
     def revoke_token(self, token_id: str) -> None: ...
 
     def principal_for_token(self, token_hash: str) -> Principal | None: ...
+
+    def add_delegation(self, delegation: Delegation) -> None: ...
+
+    def get_delegation(self, delegation_id: str) -> Delegation | None: ...
+
+    def revoke_delegation(self, delegation_id: str) -> None: ...
 
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):

@@ -8,6 +8,7 @@ enterprise. Each refusal has a stable code, so a client can say exactly why.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -46,9 +47,10 @@ def reject(code: str, message: str) -> ValidationFailed:
     return ValidationFailed([FieldError("/signature", code, message)])
 
 
-def check_signer(facts: SignerFacts, enterprise: str, now: datetime) -> None:
-    """Raise ValidationFailed (pointer ``/signature``) unless the signer may sign for
-    ``enterprise`` at the signing time."""
+def check_signer(facts: SignerFacts, enterprises: Collection[str | None], now: datetime) -> None:
+    """Raise ValidationFailed (pointer ``/signature``) unless the signer acts for one of
+    ``enterprises`` (the declaring enterprise, or its representative under delegation) and
+    may sign at the signing time."""
     moment = facts.signing_time or now
     if moment > now + CLOCK_SKEW:
         raise reject("signature.future", "The signing time is in the future.")
@@ -65,7 +67,7 @@ def check_signer(facts: SignerFacts, enterprise: str, now: datetime) -> None:
         raise reject(
             "signature.revoked", f"The certificate was revoked on {facts.revoked_at.isoformat()}."
         )
-    if facts.holder_enterprise != enterprise:
+    if facts.holder_enterprise is None or facts.holder_enterprise not in enterprises:
         raise reject(
             "signature.wrong_enterprise", "The signer does not act for the declaring enterprise."
         )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from eport.datamodel.declaration import Declaration as Document
 from eport.declarations.model import DeclarationRecord, Revision, Status
 from eport.declarations.ports import StoredResponse
-from eport.identity.model import ApiToken, Enterprise, Principal, Role, User
+from eport.identity.model import ApiToken, Delegation, Enterprise, Principal, Role, User
 from eport.kernel.errors import Conflict
 from eport.notifications.model import DeliveryState, Subscription
 from eport.pki.model import (
@@ -79,6 +79,7 @@ class SqlDeclarationRepository:
                     "lodged_at": record.lodged_at,
                     "updated_at": record.updated_at,
                     "version": record.version,
+                    "representative_id": record.representative,
                 }
             ],
         )
@@ -150,6 +151,7 @@ class SqlDeclarationRepository:
             updated_at=row["updated_at"],
             document=Document.model_validate(row["document"], by_alias=True),
             version=row["version"],
+            representative=row["representative_id"],
         )
 
     def save(self, record: DeclarationRecord) -> None:
@@ -458,6 +460,36 @@ class SqlIdentityRepository:
     def principal_for_token(self, token_hash: str) -> Principal | None:
         return principal_for_token(self.conn, token_hash, self.now)
 
+    def add_delegation(self, delegation: Delegation) -> None:
+        self.conn.execute(
+            t.delegations.insert(),
+            {
+                "id": delegation.id,
+                "grantor_id": delegation.grantor,
+                "grantee_id": delegation.grantee,
+                "document_types": sorted(delegation.document_types),
+                "customs_offices": sorted(delegation.customs_offices),
+                "valid_from": delegation.valid_from,
+                "valid_to": delegation.valid_to,
+                "revoked_at": None,
+                "created_by": "system",
+                "created_at": self.now,
+            },
+        )
+
+    def get_delegation(self, delegation_id: str) -> Delegation | None:
+        d = t.delegations
+        row = self.conn.execute(sa.select(d).where(d.c.id == delegation_id)).mappings().first()
+        return _delegation(row) if row else None
+
+    def revoke_delegation(self, delegation_id: str) -> None:
+        d = t.delegations
+        self.conn.execute(
+            d.update()
+            .where(d.c.id == delegation_id, d.c.revoked_at.is_(None))
+            .values(revoked_at=self.now)
+        )
+
 
 def principal_for_token(conn: sa.Connection, token_hash: str, now: datetime) -> Principal | None:
     k, u = t.api_tokens, t.users
@@ -632,3 +664,36 @@ def certificate_state(conn: sa.Connection, serial: str) -> CertificateState | No
     if row is None:
         return None
     return CertificateState(row[0], RevocationReason(row[1]) if row[1] else None)
+
+
+def _delegation(row: Any) -> Delegation:
+    return Delegation(
+        id=row["id"],
+        grantor=row["grantor_id"],
+        grantee=row["grantee_id"],
+        document_types=frozenset(row["document_types"]),
+        customs_offices=frozenset(row["customs_offices"]),
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+def delegations_between(conn: sa.Connection, grantor: str, grantee: str) -> list[Delegation]:
+    d = t.delegations
+    rows = conn.execute(
+        sa.select(d).where(
+            d.c.grantor_id == grantor, d.c.grantee_id == grantee, d.c.revoked_at.is_(None)
+        )
+    ).mappings()
+    return [_delegation(r) for r in rows]
+
+
+def delegations_of(conn: sa.Connection, enterprise: str) -> list[Delegation]:
+    d = t.delegations
+    rows = conn.execute(
+        sa.select(d)
+        .where(sa.or_(d.c.grantor_id == enterprise, d.c.grantee_id == enterprise))
+        .order_by(d.c.created_at)
+    ).mappings()
+    return [_delegation(r) for r in rows]

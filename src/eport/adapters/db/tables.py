@@ -103,6 +103,8 @@ declarations = sa.Table(
     sa.Column("lodged_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    # The enterprise that lodged under a delegation (a broker), if not the owner itself.
+    sa.Column("representative_id", sa.String(40), nullable=True, index=True),
     sa.Index("ix_declarations_owner_lodged", "owner_id", "lodged_at"),
     sa.Index("ix_declarations_status", "status"),
 )
@@ -290,4 +292,24 @@ certificates = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("revoked_at", UTCDateTime(), nullable=True),
     sa.Column("reason", sa.String(32), nullable=True),
+)
+
+
+delegations = sa.Table(
+    "delegations",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column(
+        "grantor_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False, index=True
+    ),
+    sa.Column(
+        "grantee_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False, index=True
+    ),
+    sa.Column("document_types", Json, nullable=False),
+    sa.Column("customs_offices", Json, nullable=False),
+    sa.Column("valid_from", UTCDateTime(), nullable=False),
+    sa.Column("valid_to", UTCDateTime(), nullable=False),
+    sa.Column("revoked_at", UTCDateTime(), nullable=True),
+    sa.Column("created_by", sa.String(40), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
 )

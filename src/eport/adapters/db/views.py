@@ -38,6 +38,8 @@ def summary(row: Any) -> dict[str, Any]:
         "itemCount": row["item_count"],
         "lodgedAt": isoformat(row["lodged_at"]),
         "updatedAt": isoformat(row["updated_at"]),
+        "owner": row["owner_id"],
+        "representative": row["representative_id"],
     }
 
 
@@ -55,8 +57,8 @@ def list_declarations(
     """Newest first, keyset-paginated on (lodged_at, id)."""
     d = t.declarations
     query = sa.select(d)
-    if owner is not None:
-        query = query.where(d.c.owner_id == owner)
+    if owner is not None:  # its own, and those it lodged for others under delegation
+        query = query.where(sa.or_(d.c.owner_id == owner, d.c.representative_id == owner))
     if agency is not None:
         routed = sa.select(t.tasks.c.declaration_id).where(t.tasks.c.agency == agency)
         query = query.where(d.c.id.in_(routed))

@@ -23,6 +23,7 @@ from .admin import AdminController, MeController
 from .auth import TokenAuthenticator
 from .catalogue import AgencyController, CatalogueController
 from .declarations import DeclarationController
+from .delegations import DelegationController
 from .errors import HANDLERS
 from .openapi import COMPONENTS
 from .pki import CertificateController, OcspController, PublicPkiController
@@ -94,6 +95,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         AdminController,
         MeController,
         WebhookController,
+        DelegationController,
         PublicPkiController,
         OcspController,
         CertificateController,

@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from pydantic import Field
 
 from eport.adapters.db import views
+from eport.adapters.db.repositories import delegations_between
 from eport.datamodel.declaration import Declaration, Model
 from eport.datamodel.validation import parse_declaration
 from eport.declarations import commands as dc
@@ -43,6 +44,27 @@ def _idempotency_key(request: Request[Any, Any, Any]) -> str:
             ]
         )
     return key
+
+
+ON_BEHALF_OF = "x-eport-on-behalf-of"
+
+
+async def _acting(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    action: policy.Action,
+    kind: str,
+    office: str | None,
+) -> tuple[str, str | None]:
+    """(owner, representative): own enterprise, or the grantor of a covering delegation."""
+    on_behalf_of = request.headers.get(ON_BEHALF_OF)
+    own = policy.require_lodger(principal, action)
+    found: list[Any] = []
+    if on_behalf_of and on_behalf_of != own:
+        found = await read(eport_of(request), lambda c: delegations_between(c, on_behalf_of, own))
+    return policy.acting_for(
+        principal, action, on_behalf_of, found, kind, office, eport_of(request).clock()
+    )
 
 
 def _created(outcome: Outcome) -> Response[Any]:
@@ -88,7 +110,7 @@ class DeclarationController(Controller):
         Needs `Idempotency-Key`. Answers 201 with the id, status and a receipt (UTC time and
         the SHA-256 of the exact bytes received), or 422 problem+json listing every bad field.
         """
-        enterprise = policy.require_lodger(principal, policy.Action.LODGE)
+        policy.require_lodger(principal, policy.Action.LODGE)
         if not is_json(request):
             raise HTTPException(status_code=415, detail="Send Content-Type: application/json.")
         key = _idempotency_key(request)
@@ -96,12 +118,18 @@ class DeclarationController(Controller):
         eport = eport_of(request)
         received_at = eport.clock()
         document = parse_declaration(raw)
-        signed = await verified_signature(request, raw, enterprise, DocumentKind.DECLARATION)
+        enterprise, representative = await _acting(
+            request, principal, policy.Action.LODGE, "declaration", document.customs_office
+        )
+        signed = await verified_signature(
+            request, raw, {enterprise, representative}, DocumentKind.DECLARATION
+        )
         outcome: Outcome = await execute(
             eport,
             dc.LodgeDeclaration(
                 actor=principal.user_id,
                 enterprise=enterprise,
+                representative=representative,
                 idempotency_key=key,
                 document=document,
                 raw=raw,
@@ -159,7 +187,11 @@ class DeclarationController(Controller):
 
         header, agencies = await read(eport_of(request), query)
         policy.can_read_declaration(
-            principal, header["owner_id"] if header else "", agencies, declaration_id
+            principal,
+            header["owner_id"] if header else "",
+            agencies,
+            declaration_id,
+            header["representative_id"] if header else None,
         )
         return header
 
@@ -265,12 +297,22 @@ class DeclarationController(Controller):
 
         Makes a new revision with a field-level diff, re-routing only the agencies concerned.
         """
-        enterprise = policy.require_lodger(principal, policy.Action.AMEND)
+        policy.require_lodger(principal, policy.Action.AMEND)
         key = _idempotency_key(request)
         eport = eport_of(request)
         received_at = eport.clock()
         body, raw = await json_body(request, AmendmentBody)
-        signed = await verified_signature(request, raw, enterprise, DocumentKind.AMENDMENT)
+        office = body.declaration.get("customsOffice")
+        enterprise, representative = await _acting(
+            request,
+            principal,
+            policy.Action.AMEND,
+            "amendment",
+            office if isinstance(office, str) else None,
+        )
+        signed = await verified_signature(
+            request, raw, {enterprise, representative}, DocumentKind.AMENDMENT
+        )
         outcome: Outcome = await execute(
             eport,
             dc.AmendDeclaration(
@@ -298,7 +340,9 @@ class DeclarationController(Controller):
     async def cancel(
         self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
     ) -> dict[str, Any]:
-        enterprise = policy.require_lodger(principal, policy.Action.CANCEL)
+        enterprise, _representative = await _acting(
+            request, principal, policy.Action.CANCEL, "cancel", None
+        )
         body, _ = await json_body(request, ReasonBody)
         result: dict[str, Any] = await execute(
             eport_of(request),

@@ -45,7 +45,10 @@ def _holder(conn: sa.Connection, serial: str) -> tuple[Any, str | None] | None:
 
 
 async def verified_signature(
-    request: Request[Any, Any, Any], raw: bytes, enterprise: str, kind: DocumentKind
+    request: Request[Any, Any, Any],
+    raw: bytes,
+    enterprises: set[str | None],
+    kind: DocumentKind,
 ) -> tuple[bytes, str] | None:
     """The signature and the signer's certificate serial, or None if unsigned and allowed."""
     eport = eport_of(request)
@@ -97,7 +100,7 @@ async def verified_signature(
             revoked_at=row[1] if row else None,
             holder_enterprise=found[1] if found else None,
         ),
-        enterprise,
+        enterprises,
         now,
     )
     return signature, checked.serial
