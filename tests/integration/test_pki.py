@@ -415,3 +415,32 @@ def test_openssl_ocsp_says_good_then_revoked(ca_api: Api, tmp_path: Path) -> Non
     answer = ask()
     assert f"{tmp_path / 'cert.pem'}: revoked" in answer
     assert "Superseded" in answer or "superseded" in answer
+
+
+def test_ocsp_requests_it_cannot_answer_get_a_proper_ocsp_error(
+    ca_api: Api, tmp_path: Path
+) -> None:
+    from cryptography.x509 import ocsp as x509_ocsp
+
+    api = ca_api
+    issued = request_certificate(api, "trader@demo", operator_csr(tmp_path))
+    (tmp_path / "cert.pem").write_text(issued["certificate"])
+    (tmp_path / "issuing.pem").write_bytes(api.client.get("/pki/issuing.crt").content)
+    openssl(
+        "ocsp",
+        "-issuer",
+        str(tmp_path / "issuing.pem"),
+        "-cert",
+        str(tmp_path / "cert.pem"),
+        "-cert",
+        str(tmp_path / "cert.pem"),
+        "-reqout",
+        str(tmp_path / "two.der"),
+    )
+    for body in ((tmp_path / "two.der").read_bytes(), b"not der"):
+        r = api.client.post(
+            "/pki/ocsp", content=body, headers={"Content-Type": "application/ocsp-request"}
+        )
+        assert r.status_code == 200
+        status = x509_ocsp.load_der_ocsp_response(r.content).response_status
+        assert status is x509_ocsp.OCSPResponseStatus.MALFORMED_REQUEST

@@ -426,7 +426,7 @@ class FileCertificateAuthority:
         """
         try:
             request = ocsp.load_der_ocsp_request(request_der)
-        except ValueError:
+        except (ValueError, NotImplementedError):  # garbage, or several certificates at once
             return ocsp.OCSPResponseBuilder.build_unsuccessful(
                 ocsp.OCSPResponseStatus.MALFORMED_REQUEST
             ).public_bytes(serialization.Encoding.DER)
