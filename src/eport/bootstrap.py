@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -9,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eport.adapters.access_log import AuditTrailHandler
 from eport.adapters.crypto.keystore import load_ca
 from eport.adapters.db.catalogue_cache import CatalogueCache
 from eport.adapters.db.checkpoint import Checkpointer
@@ -94,6 +96,10 @@ class EPort:
 
     def start(self) -> None:
         if not self._started:
+            if self.dispatcher is not None and self.dispatcher.access is not None:
+                access = logging.getLogger("eport.access")
+                access.setLevel(logging.INFO)
+                access.addHandler(self.dispatcher.access)
             self.writer.start()
             if self.checkpointer is not None:
                 self.checkpointer.start()
@@ -104,6 +110,8 @@ class EPort:
     def stop(self) -> None:
         if self._started:
             if self.dispatcher is not None:
+                if self.dispatcher.access is not None:
+                    logging.getLogger("eport.access").removeHandler(self.dispatcher.access)
                 self.dispatcher.stop()
             self.writer.stop()
             if self.checkpointer is not None:
@@ -139,4 +147,6 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
             timeout=settings.webhook_timeout_seconds,
         )
         writer.on_commit = app.dispatcher.notify
+        if settings.audit_access_decisions:
+            app.dispatcher.access = AuditTrailHandler()
     return app

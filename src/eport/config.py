@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     access_log: Path | None = None  # default: <data_dir>/access.log (JSON lines)
+    audit_access_decisions: bool = True  # also put every access decision on the audit chain
 
     # The CA (``eport ca init``): keys under <data_dir>/pki, encrypted with this passphrase.
     # Required in production; in development a random one is kept in <data_dir>/pki/.passphrase.

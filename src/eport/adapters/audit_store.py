@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from eport.audit.model import GENESIS, AuditEntry, ChainReport, body_of, entry_hash, verify_chain
 from eport.kernel.clock import isoformat
+from eport.kernel.ids import new_id
 
 from .db import tables as t
 from .db.fast import FastInsert
@@ -20,7 +21,7 @@ INSERT_AUDIT = FastInsert(t.audit_log)
 def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
     """Move up to ``limit`` undelivered audit outbox rows onto the chain. Returns how many."""
     serialize(conn, AUDIT_LOCK)
-    o, e, a = t.outbox, t.events, t.audit_log
+    o, e = t.outbox, t.events
     rows = (
         conn.execute(
             sa.select(
@@ -44,46 +45,77 @@ def append_pending(conn: sa.Connection, now: Any, limit: int = 1000) -> int:
     )
     if not rows:
         return 0
-    head = conn.execute(sa.select(a.c.seq, a.c.hash).order_by(a.c.seq.desc()).limit(1)).first()
-    seq, prev = (head[0], head[1]) if head else (0, GENESIS)
-    entries = []
-    for row in rows:
-        seq += 1
-        body = {
-            "seq": seq,
-            "eventId": row["id"],
-            "occurredAt": isoformat(row["occurred_at"]),
-            "actor": row["actor"],
-            "agency": row["agency"],
-            "action": row["name"],
-            "subject": row["declaration_id"],
-            "reason": row["reason"],
-            "detail": row["payload"],
-        }
-        digest = entry_hash(prev, body)
-        entries.append(
+    _chain(
+        conn,
+        [
             {
-                "seq": seq,
                 "event_id": row["id"],
-                "occurred_at": body["occurredAt"],
+                "occurred_at": isoformat(row["occurred_at"]),
                 "actor": row["actor"],
                 "agency": row["agency"],
                 "action": row["name"],
                 "subject": row["declaration_id"],
                 "reason": row["reason"],
                 "detail": row["payload"],
-                "prev_hash": prev,
-                "hash": digest,
             }
-        )
-        prev = digest
-    INSERT_AUDIT(conn, entries)
+            for row in rows
+        ],
+    )
     conn.execute(
         o.update()
         .where(o.c.id.in_([r["outbox_id"] for r in rows]))
         .values(delivered_at=now, attempts=o.c.attempts + 1)
     )
     return len(rows)
+
+
+def _chain(conn: sa.Connection, items: list[dict[str, Any]]) -> None:
+    """Append ``items`` to the hash chain, after its current head (caller holds AUDIT_LOCK)."""
+    a = t.audit_log
+    head = conn.execute(sa.select(a.c.seq, a.c.hash).order_by(a.c.seq.desc()).limit(1)).first()
+    seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+    entries = []
+    for item in items:
+        seq += 1
+        body = {
+            "seq": seq,
+            "eventId": item["event_id"],
+            "occurredAt": item["occurred_at"],
+            "actor": item["actor"],
+            "agency": item["agency"],
+            "action": item["action"],
+            "subject": item["subject"],
+            "reason": item["reason"],
+            "detail": item["detail"],
+        }
+        digest = entry_hash(prev, body)
+        entries.append({**item, "seq": seq, "prev_hash": prev, "hash": digest})
+        prev = digest
+    INSERT_AUDIT(conn, entries)
+
+
+def append_access(conn: sa.Connection, records: list[dict[str, Any]]) -> int:
+    """Put access decisions (from the ``eport.access`` logger) on the hash chain."""
+    if not records:
+        return 0
+    serialize(conn, AUDIT_LOCK)
+    _chain(
+        conn,
+        [
+            {
+                "event_id": new_id("ACC"),
+                "occurred_at": r["at"],
+                "actor": r["who"] or "anonymous",
+                "agency": None,
+                "action": "access.allow" if r["allowed"] else "access.deny",
+                "subject": (r["target"] or "")[:40] or None,
+                "reason": r["rule"],
+                "detail": {"action": r["action"], "target": r["target"], "rule": r["rule"]},
+            }
+            for r in records
+        ],
+    )
+    return len(records)
 
 
 def iter_entries(conn: sa.Connection, batch: int = 5000) -> Iterator[AuditEntry]:

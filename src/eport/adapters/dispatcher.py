@@ -25,6 +25,7 @@ import httpx
 from eport.kernel.clock import Clock
 
 from . import audit_store, webhooks
+from .access_log import AuditTrailHandler
 from .db.uow import SqlUnitOfWork
 from .db.writer import GroupCommitWriter
 
@@ -48,6 +49,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self.access: AuditTrailHandler | None = None  # access decisions for the audit chain
 
     def notify(self) -> None:
         """A commit happened: there may be outbox rows to move."""
@@ -71,6 +73,11 @@ class Dispatcher:
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads = []
+        if self.access is not None and self.access.pending:
+            try:  # the last decisions onto the chain while the writer still runs
+                self.move_outbox()
+            except Exception:
+                log.exception("could not put the last access decisions on the audit chain")
         self._client.close()
 
     def _loop(self, work: Callable[[], int], wake: threading.Event) -> None:
@@ -89,12 +96,20 @@ class Dispatcher:
     def move_outbox(self) -> int:
         """Append pending events to the audit chain and fan them out to webhook deliveries."""
 
+        decisions = self.access.drain() if self.access is not None else []
+
         def _move(uow: SqlUnitOfWork) -> tuple[int, int]:
             audited = audit_store.append_pending(uow.conn, uow.now())
+            audited += audit_store.append_access(uow.conn, decisions)
             handled, created = webhooks.fan_out(uow.conn, uow.now())
             return audited + handled, created
 
-        moved, created = self.writer.run(_move)
+        try:
+            moved, created = self.writer.run(_move)
+        except Exception:
+            if self.access is not None:
+                self.access.put_back(decisions)
+            raise
         if created:
             self._wakes[1].set()
         return int(moved)
