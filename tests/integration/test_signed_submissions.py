@@ -210,3 +210,26 @@ def test_a_required_signature_is_enforced(signing: Api, tmp_path: Path) -> None:
         assert lodge_signed(signing, "trader@demo", raw, op.sign(raw)).status_code == 201
     finally:
         object.__setattr__(signing.eport.settings, "signatures_required", "")
+
+
+def test_an_officer_signs_a_decision(signing: Api, tmp_path: Path) -> None:
+    dec = signing.lodge("trader@demo", import_declaration()).json()
+    task = dec["agencies"]["customs"]["task"]
+    officer = Operator(signing, "customs@demo", tmp_path)
+    trader = Operator(signing, "trader@demo", tmp_path)
+    raw = json.dumps({"decision": "accept", "reason": "Documents in order"}).encode()
+
+    def decide(signature: str) -> object:
+        headers = signing.headers("customs@demo", **{"Content-Type": "application/json"})
+        headers["X-EPort-Signature"] = signature
+        return signing.client.post(f"/api/v1/tasks/{task}/decision", content=raw, headers=headers)
+
+    refused = decide(trader.sign(raw))  # a trader's certificate cannot sign for customs
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert refused.json()["errors"][0]["code"] == "signature.wrong_agency"  # type: ignore[attr-defined]
+    accepted = decide(officer.sign(raw))
+    assert accepted.status_code == 200, accepted.text  # type: ignore[attr-defined]
+    events = signing.get("trader@demo", f"/api/v1/declarations/{dec['id']}/history").json()
+    decided = [e for e in events["events"] if e["type"] == "task.decided"]
+    assert decided[0]["data"]["signer"] == officer.serial
+    assert base64.b64decode(decided[0]["data"]["signature"])

@@ -25,6 +25,7 @@ class Requirement(StrEnum):
 class DocumentKind(StrEnum):
     DECLARATION = "declaration"
     AMENDMENT = "amendment"
+    DECISION = "decision"  # an agency officer's accept / reject / query
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class SignerFacts:
     status: CertificateStatus | None  # None: E-Port never issued this certificate
     revoked_at: datetime | None
     holder_enterprise: str | None
+    holder_agency: str | None = None
 
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -47,10 +49,16 @@ def reject(code: str, message: str) -> ValidationFailed:
     return ValidationFailed([FieldError("/signature", code, message)])
 
 
-def check_signer(facts: SignerFacts, enterprises: Collection[str | None], now: datetime) -> None:
+def check_signer(
+    facts: SignerFacts,
+    enterprises: Collection[str | None],
+    now: datetime,
+    *,
+    agency: str | None = None,
+) -> None:
     """Raise ValidationFailed (pointer ``/signature``) unless the signer acts for one of
-    ``enterprises`` (the declaring enterprise, or its representative under delegation) and
-    may sign at the signing time."""
+    ``enterprises`` (the declaring enterprise, or its representative under delegation) — or,
+    for a decision, is an officer of ``agency`` — and may sign at the signing time."""
     moment = facts.signing_time or now
     if moment > now + CLOCK_SKEW:
         raise reject("signature.future", "The signing time is in the future.")
@@ -67,6 +75,12 @@ def check_signer(facts: SignerFacts, enterprises: Collection[str | None], now: d
         raise reject(
             "signature.revoked", f"The certificate was revoked on {facts.revoked_at.isoformat()}."
         )
+    if agency is not None:  # an agency's decision: the signer is one of its officers
+        if facts.holder_agency != agency:
+            raise reject(
+                "signature.wrong_agency", "The signer is not an officer of the deciding agency."
+            )
+        return
     if facts.holder_enterprise is None or facts.holder_enterprise not in enterprises:
         raise reject(
             "signature.wrong_enterprise", "The signer does not act for the declaring enterprise."

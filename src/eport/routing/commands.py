@@ -16,6 +16,8 @@ class DecideTask(Command):
     decision: Decision
     reason: str | None
     revision: int | None = None
+    signature: bytes | None = None  # the officer's detached CMS over the decision, verified
+    signer_serial: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from typing import Any
 
@@ -48,7 +49,19 @@ def decide(cmd: commands.DecideTask, uow: RoutingUnitOfWork) -> dict[str, Any]:
             agency=task.agency,
             reason=reason,
             occurred_at=uow.now(),
-            data={"task": task.id, "decision": cmd.decision.value, "revision": task.revision},
+            data={
+                "task": task.id,
+                "decision": cmd.decision.value,
+                "revision": task.revision,
+                **(
+                    {
+                        "signer": cmd.signer_serial,
+                        "signature": base64.b64encode(cmd.signature).decode(),
+                    }
+                    if cmd.signature is not None
+                    else {}
+                ),
+            },
         )
     )
     return {

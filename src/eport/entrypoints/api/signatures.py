@@ -34,14 +34,14 @@ from .common import eport_of, read
 HEADER = "x-eport-signature"
 
 
-def _holder(conn: sa.Connection, serial: str) -> tuple[Any, str | None] | None:
+def _holder(conn: sa.Connection, serial: str) -> Any | None:
+    """(status, revoked_at, holder's enterprise, holder's agency) of a certificate E-Port issued."""
     c, u = t.certificates, t.users
-    row = conn.execute(
-        sa.select(c.c.status, c.c.revoked_at, u.c.enterprise_id)
+    return conn.execute(
+        sa.select(c.c.status, c.c.revoked_at, u.c.enterprise_id, u.c.agency_code)
         .join(u, u.c.id == c.c.user_id)
         .where(c.c.serial == serial)
     ).first()
-    return (row, row[2]) if row else None
 
 
 async def verified_signature(
@@ -49,6 +49,8 @@ async def verified_signature(
     raw: bytes,
     enterprises: set[str | None],
     kind: DocumentKind,
+    *,
+    agency: str | None = None,
 ) -> tuple[bytes, str] | None:
     """The signature and the signer's certificate serial, or None if unsigned and allowed."""
     eport = eport_of(request)
@@ -89,7 +91,7 @@ async def verified_signature(
         raise reject(
             "signature.unknown_issuer", "The signing certificate does not chain to E-Port's root."
         )
-    row = found[0] if found else None
+    row = found
     check_signer(
         SignerFacts(
             serial=checked.serial,
@@ -98,9 +100,11 @@ async def verified_signature(
             signing_time=checked.signing_time,
             status=CertificateStatus(row[0]) if row else None,
             revoked_at=row[1] if row else None,
-            holder_enterprise=found[1] if found else None,
+            holder_enterprise=row[2] if row else None,
+            holder_agency=row[3] if row else None,
         ),
         enterprises,
         now,
+        agency=agency,
     )
     return signature, checked.serial

@@ -13,11 +13,13 @@ from eport.datamodel.declaration import Model
 from eport.identity import policy
 from eport.identity.model import Principal
 from eport.kernel.errors import FieldError, NotFound, ValidationFailed
+from eport.pki.signatures import DocumentKind
 from eport.routing import commands as rc
 from eport.routing.model import Decision, TaskState
 
 from .common import eport_of, execute, json_body, read
 from .openapi import request_body
+from .signatures import verified_signature
 
 
 class DecisionBody(Model):
@@ -93,7 +95,8 @@ class TaskController(Controller):
         Reject and query need a reason. `revision`, if sent, must be the task's current one.
         """
         own = policy.require_officer(principal, policy.Action.DECIDE)
-        body, _ = await json_body(request, DecisionBody)
+        body, raw = await json_body(request, DecisionBody)
+        signed = await verified_signature(request, raw, set(), DocumentKind.DECISION, agency=own)
         result: dict[str, Any] = await execute(
             eport_of(request),
             rc.DecideTask(
@@ -103,6 +106,8 @@ class TaskController(Controller):
                 decision=Decision(body.decision),
                 reason=body.reason,
                 revision=body.revision,
+                signature=signed[0] if signed else None,
+                signer_serial=signed[1] if signed else None,
             ),
         )
         return result
