@@ -233,3 +233,36 @@ def test_an_officer_signs_a_decision(signing: Api, tmp_path: Path) -> None:
     decided = [e for e in events["events"] if e["type"] == "task.decided"]
     assert decided[0]["data"]["signer"] == officer.serial
     assert base64.b64decode(decided[0]["data"]["signature"])
+
+
+def test_a_delegation_signed_by_the_grantor(signing: Api, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from eport.datamodel.identifiers import make_uscc
+
+    now = datetime.now(UTC)
+    raw = json.dumps(
+        {
+            "grantee": {"scheme": "USCC", "value": make_uscc("91310000MA1FL0002")},
+            "documentTypes": ["declaration"],
+            "validFrom": now.isoformat(),
+            "validTo": (now + timedelta(days=7)).isoformat(),
+        }
+    ).encode()
+    trader, broker = (
+        Operator(signing, "trader@demo", tmp_path),
+        Operator(signing, "broker@demo", tmp_path),
+    )
+
+    def grant(signature: str) -> object:
+        headers = signing.headers("trader@demo", **{"Content-Type": "application/json"})
+        headers["X-EPort-Signature"] = signature
+        return signing.client.post("/api/v1/delegations", content=raw, headers=headers)
+
+    refused = grant(broker.sign(raw))  # the grantee cannot sign its own power of attorney
+    assert refused.json()["errors"][0]["code"] == "signature.wrong_enterprise"  # type: ignore[attr-defined]
+    assert grant(trader.sign(raw)).status_code == 201  # type: ignore[attr-defined]
+    signing.drain()
+    entries = signing.get("admin@demo", "/api/v1/admin/audit", limit=1000).json()["entries"]
+    granted = [e for e in entries if e["action"] == "delegation.granted"]
+    assert granted and granted[-1]["detail"]["signer"] == trader.serial

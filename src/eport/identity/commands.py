@@ -45,6 +45,8 @@ class GrantDelegation(Command):
     customs_offices: frozenset[str]
     valid_from: datetime
     valid_to: datetime
+    signature: bytes | None = None  # the grantor's detached CMS over the request, verified
+    signer_serial: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

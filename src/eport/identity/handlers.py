@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from typing import Any
@@ -152,6 +153,14 @@ def grant_delegation(cmd: commands.GrantDelegation, uow: IdentityUnitOfWork) -> 
                 "grantee": cmd.grantee,
                 "documentTypes": sorted(cmd.document_types),
                 "customsOffices": sorted(cmd.customs_offices),
+                **(
+                    {
+                        "signer": cmd.signer_serial,
+                        "signature": base64.b64encode(cmd.signature).decode(),
+                    }
+                    if cmd.signature is not None
+                    else {}
+                ),
             },
         )
     )

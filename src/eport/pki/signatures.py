@@ -26,6 +26,7 @@ class DocumentKind(StrEnum):
     DECLARATION = "declaration"
     AMENDMENT = "amendment"
     DECISION = "decision"  # an agency officer's accept / reject / query
+    DELEGATION = "delegation"  # a power of attorney, signed by the grantor
 
 
 @dataclass(frozen=True, slots=True)

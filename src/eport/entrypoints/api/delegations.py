@@ -16,9 +16,11 @@ from eport.identity import policy
 from eport.identity.model import Delegation, Principal, Role
 from eport.kernel.clock import isoformat
 from eport.kernel.errors import FieldError, Forbidden, ValidationFailed
+from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, json_body, read
 from .openapi import request_body
+from .signatures import verified_signature
 
 GRANTING_ROLES = {Role.TRADER}
 
@@ -65,7 +67,8 @@ class DelegationController(Controller):
         """The broker may then lodge (header `X-EPort-On-Behalf-Of: <your enterprise id>`)
         the document types listed, at the customs offices listed (none: all), in the period."""
         grantor = _grantor(principal)
-        body, _ = await json_body(request, DelegationBody)
+        body, raw = await json_body(request, DelegationBody)
+        signed = await verified_signature(request, raw, {grantor}, DocumentKind.DELEGATION)
 
         def grantee_id(conn: sa.Connection) -> str | None:
             e = t.enterprises
@@ -96,6 +99,8 @@ class DelegationController(Controller):
                 customs_offices=frozenset(body.customs_offices),
                 valid_from=body.valid_from,
                 valid_to=body.valid_to,
+                signature=signed[0] if signed else None,
+                signer_serial=signed[1] if signed else None,
             ),
         )
         return delegation_json(delegation)
