@@ -266,3 +266,37 @@ def test_a_delegation_signed_by_the_grantor(signing: Api, tmp_path: Path) -> Non
     entries = signing.get("admin@demo", "/api/v1/admin/audit", limit=1000).json()["entries"]
     granted = [e for e in entries if e["action"] == "delegation.granted"]
     assert granted and granted[-1]["detail"]["signer"] == trader.serial
+
+
+def test_a_detached_jws_with_an_x5c_chain_is_accepted(signing: Api, tmp_path: Path) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from joserfc import jwk, jws
+
+    op = Operator(signing, "trader@demo", tmp_path)
+    chain = [
+        x509.load_pem_x509_certificate(p.read_bytes()) for p in (op.cert, op.dir / "issuing.pem")
+    ]
+    x5c = [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain]
+    key = jwk.import_key(op.key.read_bytes(), "EC")
+    raw = body("JWS-1")
+
+    def detached(payload: bytes, header_chain: list[str]) -> str:
+        token = jws.serialize_compact({"alg": "ES256", "x5c": header_chain}, payload, key)
+        head, _, sig = token.split(".")
+        return f"{head}..{sig}"
+
+    def lodge(value: str, data: bytes) -> object:
+        headers = signing.headers("trader@demo", key=None, **{"Content-Type": "application/json"})
+        headers["Idempotency-Key"] = value[-16:]
+        headers["X-EPort-JWS"] = value
+        return signing.client.post("/api/v1/declarations", content=data, headers=headers)
+
+    ok = lodge(detached(raw, x5c), raw)
+    assert ok.status_code == 201, ok.text  # type: ignore[attr-defined]
+    bad = lodge(detached(body("OTHER"), x5c), raw)
+    assert bad.json()["errors"][0]["code"] == "signature.digest_mismatch"  # type: ignore[attr-defined]
+    lone = lodge(detached(raw, x5c[:1]), raw)  # no issuing CA in the chain: no path
+    assert lone.json()["errors"][0]["code"] == "signature.unknown_issuer"  # type: ignore[attr-defined]
+    junk = lodge("not.a.jws", raw)
+    assert junk.json()["errors"][0]["code"] == "signature.malformed"  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from litestar import Request
 
 from eport.adapters.crypto.cms import check_detached
+from eport.adapters.crypto.jws import check_jws
 from eport.adapters.db import tables as t
 from eport.pki.errors import CaNotInitialised
 from eport.pki.model import CertificateStatus
@@ -31,7 +32,8 @@ from eport.pki.signatures import (
 
 from .common import eport_of, read
 
-HEADER = "x-eport-signature"
+HEADER = "x-eport-signature"  # base64 DER detached CMS
+JWS_HEADER = "x-eport-jws"  # detached compact JWS with an x5c chain
 
 
 def _holder(conn: sa.Connection, serial: str) -> Any | None:
@@ -55,6 +57,9 @@ async def verified_signature(
     """The signature and the signer's certificate serial, or None if unsigned and allowed."""
     eport = eport_of(request)
     header = request.headers.get(HEADER)
+    jws_value = request.headers.get(JWS_HEADER)
+    if header is None and jws_value is not None:
+        return await _verify(request, raw, enterprises, agency, jws_value=jws_value.strip())
     if header is None:
         if requirement(kind, eport.settings.required_signatures) is Requirement.REQUIRED:
             raise reject(
@@ -66,16 +71,33 @@ async def verified_signature(
         signature = base64.b64decode(header.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise reject("signature.malformed", f"{HEADER} is not base64.") from None
+    return await _verify(request, raw, enterprises, agency, cms_der=signature)
+
+
+async def _verify(
+    request: Request[Any, Any, Any],
+    raw: bytes,
+    enterprises: set[str | None],
+    agency: str | None,
+    *,
+    cms_der: bytes | None = None,
+    jws_value: str | None = None,
+) -> tuple[bytes, str]:
+    eport = eport_of(request)
     ca = eport.writer.ca
     if ca is None:
         raise CaNotInitialised("The CA is not initialised: run `eport ca init`.")
     now = eport.clock()
     try:
-        checked = await anyio.to_thread.run_sync(check_detached, signature, raw, ca.root_pem(), now)
+        if jws_value is not None:
+            checked = await anyio.to_thread.run_sync(check_jws, jws_value, raw, ca.root_pem(), now)
+        else:
+            assert cms_der is not None
+            checked = await anyio.to_thread.run_sync(
+                check_detached, cms_der, raw, ca.root_pem(), now
+            )
     except (ValueError, TypeError, KeyError) as exc:
-        raise reject(
-            "signature.malformed", f"Not a usable detached CMS signature: {exc}."
-        ) from None
+        raise reject("signature.malformed", f"Not a usable detached signature: {exc}.") from None
     if not checked.intact:
         raise reject(
             "signature.digest_mismatch", "The signature does not match the bytes received."
@@ -107,4 +129,5 @@ async def verified_signature(
         now,
         agency=agency,
     )
-    return signature, checked.serial
+    kept = cms_der if cms_der is not None else (jws_value or "").encode()
+    return kept, checked.serial
