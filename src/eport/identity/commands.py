@@ -53,3 +53,24 @@ class GrantDelegation(Command):
 class RevokeDelegation(Command):
     grantor: str
     delegation_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetPassword(Command):
+    current: str | None
+    new: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnableTotp(Command):
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogIn(Command):
+    """``actor`` is "anonymous" until the login succeeds."""
+
+    email: str
+    password: str
+    code: str | None
+    session_hours: float

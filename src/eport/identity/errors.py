@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eport.kernel.errors import Conflict, NotFound
+from eport.kernel.errors import Conflict, NotFound, Unauthenticated
 
 
 class UserNotFound(NotFound):
@@ -23,3 +23,11 @@ class AlreadyExists(Conflict):
 
 class DelegationNotFound(NotFound):
     code = "delegation.not_found"
+
+
+class LoginRefused(Unauthenticated):
+    code = "login.refused"
+
+
+class LockedOut(Unauthenticated):
+    code = "login.locked"

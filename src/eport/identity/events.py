@@ -36,3 +36,18 @@ class DelegationGranted(Event):
 @dataclass(frozen=True, kw_only=True)
 class DelegationRevoked(Event):
     name: ClassVar[str] = "delegation.revoked"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoggedIn(Event):
+    name: ClassVar[str] = "login.succeeded"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoginFailed(Event):
+    name: ClassVar[str] = "login.failed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CredentialsChanged(Event):
+    name: ClassVar[str] = "credentials.changed"

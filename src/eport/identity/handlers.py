@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from eport.datamodel import identifiers
@@ -178,3 +179,108 @@ def revoke_delegation(cmd: commands.RevokeDelegation, uow: IdentityUnitOfWork) -
     revoked = uow.identity.get_delegation(delegation.id)
     assert revoked is not None
     return revoked
+
+
+MIN_PASSWORD = 12
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def set_password(cmd: commands.SetPassword, uow: IdentityUnitOfWork) -> None:
+    user = uow.identity.get_user(cmd.actor)
+    creds = uow.credentials.credentials(user.email) if user else None
+    if user is None or creds is None:
+        raise errors.UserNotFound("No such user.", id=cmd.actor)
+    problems = ErrorList()
+    if creds.password_hash and not (
+        cmd.current and uow.passwords.verify(creds.password_hash, cmd.current)
+    ):
+        problems.add("/current", "password.wrong", "The current password is not right.")
+    if len(cmd.new) < MIN_PASSWORD:
+        problems.add(
+            "/new", "password.too_short", f"A password has at least {MIN_PASSWORD} characters."
+        )
+    problems.raise_if_any()
+    uow.credentials.set_password(user.id, uow.passwords.hash(cmd.new))
+    uow.record(
+        events.CredentialsChanged(
+            actor=cmd.actor, occurred_at=uow.now(), data={"user": user.id, "what": "password"}
+        )
+    )
+
+
+def enable_totp(cmd: commands.EnableTotp, uow: IdentityUnitOfWork) -> dict[str, str]:
+    """A new TOTP secret; from now on a login needs its code. Shown once."""
+    secret = uow.second_factor.new_secret()
+    uow.credentials.set_totp(cmd.actor, secret)
+    uow.record(
+        events.CredentialsChanged(
+            actor=cmd.actor, occurred_at=uow.now(), data={"user": cmd.actor, "what": "totp"}
+        )
+    )
+    return {"secret": secret, "otpauthUri": uow.second_factor.uri(secret, cmd.email, "E-Port")}
+
+
+def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork) -> dict[str, Any]:
+    """Password (argon2) and, if enrolled, a TOTP code; five failures lock for 15 minutes.
+
+    A refusal never says which part was wrong. Successes and failures are events, so they are
+    on the audit chain; the failure count is committed even though the request is refused
+    (the caller turns the returned refusal into a 401).
+    """
+    now = uow.now()
+    creds = uow.credentials.credentials(cmd.email.lower())
+    if creds is None or not creds.active or creds.password_hash is None:
+        uow.passwords.verify(
+            "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$" + "A" * 43, cmd.password
+        )  # same work as a real check
+        uow.record(
+            events.LoginFailed(
+                actor="anonymous",
+                occurred_at=now,
+                data={"email": cmd.email.lower(), "why": "unknown"},
+            )
+        )
+        return {"ok": False, "locked": False}
+    if creds.locked_until is not None and creds.locked_until > now:
+        uow.record(
+            events.LoginFailed(
+                actor=creds.user_id,
+                occurred_at=now,
+                data={"email": cmd.email.lower(), "why": "locked"},
+            )
+        )
+        return {"ok": False, "locked": True}
+    ok = uow.passwords.verify(creds.password_hash, cmd.password) and (
+        creds.totp_secret is None
+        or (cmd.code is not None and uow.second_factor.verify(creds.totp_secret, cmd.code))
+    )
+    if not ok:
+        failures = creds.failed_logins + 1
+        locked = now + LOCKOUT if failures >= MAX_FAILURES else None
+        uow.credentials.record_login(creds.user_id, False, locked)
+        uow.record(
+            events.LoginFailed(
+                actor=creds.user_id,
+                occurred_at=now,
+                data={
+                    "email": cmd.email.lower(),
+                    "failures": failures,
+                    "lockedUntil": locked.isoformat() if locked else None,
+                },
+            )
+        )
+        return {"ok": False, "locked": locked is not None}
+    uow.credentials.record_login(creds.user_id, True, None)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = now + timedelta(hours=cmd.session_hours)
+    token = ApiToken(new_id("TOK"), creds.user_id, "session", now, expires)
+    uow.identity.add_token(token, hash_token(secret))
+    uow.record(
+        events.LoggedIn(
+            actor=creds.user_id,
+            occurred_at=now,
+            data={"token": token.id, "secondFactor": creds.totp_secret is not None},
+        )
+    )
+    return {"ok": True, "token": secret, "tokenId": token.id, "expiresAt": expires.isoformat()}

@@ -84,3 +84,15 @@ class Delegation:
             and kind in self.document_types
             and (not self.customs_offices or office is None or office in self.customs_offices)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a login is checked against."""
+
+    user_id: str
+    active: bool
+    password_hash: str | None
+    totp_secret: str | None
+    failed_logins: int
+    locked_until: datetime | None

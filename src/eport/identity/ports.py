@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
-from eport.identity.model import ApiToken, Delegation, Enterprise, Principal, User
+from eport.identity.model import (
+    ApiToken,
+    Credentials,
+    Delegation,
+    Enterprise,
+    Principal,
+    User,
+)
 from eport.kernel.unit_of_work import UnitOfWork
 
 
@@ -38,5 +46,32 @@ class IdentityRepository(Protocol):
     def revoke_delegation(self, delegation_id: str) -> None: ...
 
 
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, hashed: str, password: str) -> bool: ...
+
+
+class SecondFactor(Protocol):
+    def new_secret(self) -> str: ...
+
+    def uri(self, secret: str, account: str, issuer: str) -> str: ...
+
+    def verify(self, secret: str, code: str) -> bool: ...
+
+
+class CredentialStore(Protocol):
+    def credentials(self, email: str) -> Credentials | None: ...
+
+    def set_password(self, user_id: str, hashed: str) -> None: ...
+
+    def set_totp(self, user_id: str, secret: str | None) -> None: ...
+
+    def record_login(self, user_id: str, ok: bool, locked_until: datetime | None) -> None: ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     identity: IdentityRepository
+    credentials: CredentialStore
+    passwords: PasswordHasher
+    second_factor: SecondFactor

@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from eport.datamodel.declaration import Declaration as Document
 from eport.declarations.model import DeclarationRecord, Revision, Status
 from eport.declarations.ports import StoredResponse
-from eport.identity.model import ApiToken, Delegation, Enterprise, Principal, Role, User
+from eport.identity.model import (
+    ApiToken,
+    Credentials,
+    Delegation,
+    Enterprise,
+    Principal,
+    Role,
+    User,
+)
 from eport.kernel.errors import Conflict
 from eport.notifications.model import DeliveryState, Subscription
 from eport.pki.model import (
@@ -697,3 +705,39 @@ def delegations_of(conn: sa.Connection, enterprise: str) -> list[Delegation]:
         .order_by(d.c.created_at)
     ).mappings()
     return [_delegation(r) for r in rows]
+
+
+class SqlCredentialStore:
+    def __init__(self, conn: sa.Connection, now: datetime) -> None:
+        self.conn, self.now = conn, now
+
+    def credentials(self, email: str) -> Credentials | None:
+        u = t.users
+        row = self.conn.execute(
+            sa.select(
+                u.c.id,
+                u.c.active,
+                u.c.password_hash,
+                u.c.totp_secret,
+                u.c.failed_logins,
+                u.c.locked_until,
+            ).where(u.c.email == email.lower())
+        ).first()
+        return Credentials(*row) if row else None
+
+    def set_password(self, user_id: str, hashed: str) -> None:
+        u = t.users
+        self.conn.execute(u.update().where(u.c.id == user_id).values(password_hash=hashed))
+
+    def set_totp(self, user_id: str, secret: str | None) -> None:
+        u = t.users
+        self.conn.execute(u.update().where(u.c.id == user_id).values(totp_secret=secret))
+
+    def record_login(self, user_id: str, ok: bool, locked_until: datetime | None) -> None:
+        u = t.users
+        values: dict[str, Any] = (
+            {"failed_logins": 0, "locked_until": None}
+            if ok
+            else {"failed_logins": u.c.failed_logins + 1, "locked_until": locked_until}
+        )
+        self.conn.execute(u.update().where(u.c.id == user_id).values(**values))

@@ -72,6 +72,10 @@ users = sa.Table(
     sa.Column("agency_code", sa.String(32), sa.ForeignKey("agencies.code"), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=True),  # argon2id
+    sa.Column("totp_secret", sa.String(64), nullable=True),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UTCDateTime(), nullable=True),
 )
 
 api_tokens = sa.Table(

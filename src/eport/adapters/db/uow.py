@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eport.adapters.crypto.credentials import Argon2Passwords, PyOtpTotp
 from eport.kernel.clock import Clock
 from eport.kernel.ids import new_id
 from eport.kernel.messages import Event
@@ -18,12 +19,16 @@ from .fast import FastInsert
 from .repositories import (
     SqlCatalogueRepository,
     SqlCertificateRepository,
+    SqlCredentialStore,
     SqlDeclarationRepository,
     SqlIdempotencyStore,
     SqlIdentityRepository,
     SqlSubscriptionRepository,
     SqlTaskRepository,
 )
+
+PASSWORDS = Argon2Passwords()
+TOTP = PyOtpTotp()
 
 # Every event goes to these consumers through the outbox.
 OUTBOX_DESTINATIONS = ("audit", "webhooks")
@@ -69,6 +74,9 @@ class SqlUnitOfWork:
         self.identity = SqlIdentityRepository(conn, self._now)
         self.subscriptions = SqlSubscriptionRepository(conn, self._now)
         self.certificates = SqlCertificateRepository(conn, self._now)
+        self.credentials = SqlCredentialStore(conn, self._now)
+        self.passwords = PASSWORDS
+        self.second_factor = TOTP
         self.ca = ca
         self._new: list[Event] = []
         self._all: list[Event] = []

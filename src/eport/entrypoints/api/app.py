@@ -25,6 +25,7 @@ from .catalogue import AgencyController, CatalogueController
 from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
+from .login import CredentialsController, LoginController
 from .openapi import COMPONENTS
 from .pki import CertificateController, OcspController, PublicPkiController
 from .tasks import TaskController
@@ -96,6 +97,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         MeController,
         WebhookController,
         DelegationController,
+        LoginController,
+        CredentialsController,
         PublicPkiController,
         OcspController,
         CertificateController,
