@@ -52,6 +52,7 @@ def build_bus() -> MessageBus:
         (ic.SetPassword, ih.set_password),
         (ic.EnableTotp, ih.enable_totp),
         (ic.LogIn, ih.log_in),
+        (ic.IssueBoundToken, ih.issue_bound_token),
         (ic.RevokeDelegation, ih.revoke_delegation),
         (ic.RevokeToken, ih.revoke_token),
         (nc.Subscribe, nh.subscribe),

@@ -63,3 +63,85 @@ def test_five_failures_lock_the_account(api: Api) -> None:
     api.drain()
     entries = api.get("admin@demo", "/api/v1/admin/audit", limit=1000).json()["entries"]
     assert sum(e["action"] == "login.failed" for e in entries) >= 6
+
+
+def test_a_system_exchanges_a_client_assertion_for_a_certificate_bound_token(
+    api: Api, tmp_path: object
+) -> None:
+    import base64
+    import subprocess
+    import time
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from joserfc import jwk, jwt
+
+    api.eport.ensure_ca()
+    tmp = Path(str(tmp_path))
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            str(tmp / "k.pem"),
+            "-out",
+            str(tmp / "c.csr"),
+            "-subj",
+            "/CN=system",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    issued = api.post(
+        "bank@demo", "/api/v1/pki/certificates", {"csr": (tmp / "c.csr").read_text()}
+    ).json()
+    x5c = [
+        base64.b64encode(
+            x509.load_pem_x509_certificate(p.encode()).public_bytes(serialization.Encoding.DER)
+        ).decode()
+        for p in (issued["certificate"], issued["chain"][0])
+    ]
+    key = jwk.import_key((tmp / "k.pem").read_bytes(), "EC")
+    audience = f"{api.eport.settings.public_url}/api/v1/auth/token"
+
+    def assertion(aud: str = audience) -> str:
+        now = int(time.time())
+        return jwt.encode(
+            {"alg": "ES256", "x5c": x5c},
+            {"iss": "bank", "sub": "bank", "aud": aud, "iat": now, "exp": now + 120},
+            key,
+        )
+
+    def exchange(token: str) -> object:
+        return api.client.post(
+            "/api/v1/auth/token",
+            json={
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": token,
+            },
+        )
+
+    assert exchange(assertion("https://elsewhere/token")).status_code == 401  # type: ignore[attr-defined]
+    got = exchange(assertion())
+    assert got.status_code == 200, got.text  # type: ignore[attr-defined]
+    bearer = {"Authorization": f"Bearer {got.json()['access_token']}"}  # type: ignore[attr-defined]
+    assert api.client.get("/api/v1/me", headers=bearer).json()["email"] == "bank@demo"
+    # Revoking the certificate ends the token bound to it.
+    assert (
+        api.post(
+            "bank@demo",
+            f"/api/v1/pki/certificates/{issued['serial']}/revoke",
+            {"reason": "key_compromise"},
+        ).status_code
+        == 200
+    )
+    assert api.client.get("/api/v1/me", headers=bearer).status_code == 401
+    assert exchange(assertion()).status_code == 401  # type: ignore[attr-defined]

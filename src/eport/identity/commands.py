@@ -74,3 +74,11 @@ class LogIn(Command):
     password: str
     code: str | None
     session_hours: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueBoundToken(Command):
+    """A short-lived token for a system that proved it holds ``certificate``'s key."""
+
+    certificate: str
+    hours: float = 1.0

@@ -284,3 +284,34 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork) -> dict[str, Any]:
         )
     )
     return {"ok": True, "token": secret, "tokenId": token.id, "expiresAt": expires.isoformat()}
+
+
+def issue_bound_token(cmd: commands.IssueBoundToken, uow: IdentityUnitOfWork) -> dict[str, Any]:
+    """The token dies with the certificate: revoking the certificate revokes the token."""
+    user = uow.identity.get_user(cmd.actor)
+    if user is None or not user.active:
+        raise errors.UserNotFound("No such user.", id=cmd.actor)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = uow.now() + timedelta(hours=cmd.hours)
+    token = ApiToken(
+        new_id("TOK"), user.id, "client-assertion", uow.now(), expires, certificate=cmd.certificate
+    )
+    uow.identity.add_token(token, hash_token(secret))
+    uow.record(
+        events.TokenIssued(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            data={
+                "token": token.id,
+                "user": user.id,
+                "label": "client-assertion",
+                "certificate": cmd.certificate,
+            },
+        )
+    )
+    return {
+        "access_token": secret,
+        "token_type": "Bearer",
+        "expires_in": int(cmd.hours * 3600),
+        "tokenId": token.id,
+    }

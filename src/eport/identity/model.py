@@ -62,6 +62,7 @@ class ApiToken:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None = None
+    certificate: str | None = None  # bound to this certificate (serial), if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -440,6 +440,7 @@ class SqlIdentityRepository:
                 "created_at": token.created_at,
                 "expires_at": token.expires_at,
                 "revoked_at": None,
+                "certificate_serial": token.certificate,
             },
         )
 
@@ -500,13 +501,15 @@ class SqlIdentityRepository:
 
 
 def principal_for_token(conn: sa.Connection, token_hash: str, now: datetime) -> Principal | None:
-    k, u = t.api_tokens, t.users
+    k, u, c = t.api_tokens, t.users, t.certificates
     row = (
         conn.execute(
             sa.select(
                 k.c.id.label("token_id"),
                 k.c.expires_at,
                 k.c.revoked_at,
+                k.c.certificate_serial,
+                c.c.status.label("certificate_status"),
                 u.c.id.label("user_id"),
                 u.c.email,
                 u.c.roles,
@@ -515,6 +518,7 @@ def principal_for_token(conn: sa.Connection, token_hash: str, now: datetime) -> 
                 u.c.active,
             )
             .join(u, u.c.id == k.c.user_id)
+            .outerjoin(c, c.c.serial == k.c.certificate_serial)
             .where(k.c.token_hash == token_hash)
         )
         .mappings()
@@ -524,6 +528,8 @@ def principal_for_token(conn: sa.Connection, token_hash: str, now: datetime) -> 
         return None
     if row["expires_at"] is not None and row["expires_at"] <= now:
         return None
+    if row["certificate_serial"] is not None and row["certificate_status"] != "good":
+        return None  # the certificate it was bound to is revoked (or gone)
     return Principal(
         user_id=row["user_id"],
         email=row["email"],

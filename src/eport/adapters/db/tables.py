@@ -88,6 +88,8 @@ api_tokens = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("expires_at", UTCDateTime(), nullable=True),
     sa.Column("revoked_at", UTCDateTime(), nullable=True),
+    # A token got with a client assertion dies with the certificate that signed it.
+    sa.Column("certificate_serial", sa.String(40), nullable=True),
 )
 
 declarations = sa.Table(

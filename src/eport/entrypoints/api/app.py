@@ -25,7 +25,7 @@ from .catalogue import AgencyController, CatalogueController
 from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
-from .login import CredentialsController, LoginController
+from .login import CredentialsController, LoginController, TokenController
 from .openapi import COMPONENTS
 from .pki import CertificateController, OcspController, PublicPkiController
 from .tasks import TaskController
@@ -98,6 +98,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         WebhookController,
         DelegationController,
         LoginController,
+        TokenController,
         CredentialsController,
         PublicPkiController,
         OcspController,

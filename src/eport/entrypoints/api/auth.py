@@ -37,6 +37,12 @@ class TokenAuthenticator:
             for key in [k for k, (_, p) in self._cache.items() if p.token_id == token_id]:
                 del self._cache[key]
 
+    def forget_all(self) -> None:
+        """Drop every cached token (e.g. after a certificate some tokens are bound to is
+        revoked); other processes notice within ``ttl``."""
+        with self._lock:
+            self._cache.clear()
+
     def _lookup(self, token_hash: str) -> Principal | None:
         with self.eport.read_engine.connect() as conn:
             return principal_for_token(conn, token_hash, self.eport.clock())

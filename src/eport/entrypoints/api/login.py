@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
+import sqlalchemy as sa
 from litestar import Controller, Request, post
 from pydantic import Field
 
+from eport.adapters.crypto.assertions import check_assertion
+from eport.adapters.db import tables as t
 from eport.datamodel.declaration import Model
 from eport.identity import commands as ic
 from eport.identity import policy
 from eport.identity.errors import LockedOut, LoginRefused
 from eport.identity.model import Principal
+from eport.pki.errors import CaNotInitialised
 
-from .common import eport_of, execute, json_body
+from .common import eport_of, execute, json_body, read
 from .openapi import request_body
 
 SESSION_HOURS = 8.0
@@ -23,6 +28,14 @@ class LoginBody(Model):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
     code: str | None = Field(default=None, max_length=10, description="TOTP code, if enrolled")
+
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+class AssertionBody(Model):
+    client_assertion_type: str = Field(alias="client_assertion_type")
+    client_assertion: str = Field(alias="client_assertion", min_length=10, max_length=20_000)
 
 
 class PasswordBody(Model):
@@ -76,6 +89,68 @@ class LoginController(Controller):
             "tokenId": result["tokenId"],
             "expiresAt": result["expiresAt"],
         }
+
+
+class TokenController(Controller):
+    path = "/api/v1/auth/token"
+    tags = ["authentication"]
+
+    @post(
+        "/",
+        status_code=200,
+        summary="Exchange a JWT client assertion for a token (systems)",
+        operation_class=request_body(AssertionBody),
+    )
+    async def token(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """RFC 7523: a JWT (`aud` = `<EPORT_PUBLIC_URL>/api/v1/auth/token`, `iat`/`exp` at most
+        5 minutes apart) signed with the key of a certificate E-Port issued, chain in `x5c`.
+        The token (1 hour) is bound to that certificate: revoking it ends the token."""
+        body, _ = await json_body(request, AssertionBody)
+        eport = eport_of(request)
+        ca = eport.writer.ca
+        if ca is None:
+            raise CaNotInitialised("The CA is not initialised: run `eport ca init`.")
+        if body.client_assertion_type != ASSERTION_TYPE:
+            raise LoginRefused(f"client_assertion_type must be {ASSERTION_TYPE}.")
+        audience = f"{eport.settings.public_url.rstrip('/')}/api/v1/auth/token"
+        try:
+            checked = await anyio.to_thread.run_sync(
+                check_assertion, body.client_assertion, audience, ca.root_pem(), eport.clock()
+            )
+        except ValueError as exc:
+            policy.log.info(
+                "access deny",
+                extra={
+                    "who": None,
+                    "action": "client_assertion",
+                    "target": None,
+                    "rule": str(exc)[:200],
+                    "allowed": False,
+                },
+            )
+            raise LoginRefused(f"The client assertion is not accepted: {exc}") from None
+        holder = await read(eport, lambda c: _holder(c, checked.serial))
+        if holder is None or holder[0] != "good":
+            raise LoginRefused("The signing certificate is unknown to E-Port or revoked.")
+        policy.log.info(
+            "access allow",
+            extra={
+                "who": holder[1],
+                "action": "client_assertion",
+                "target": checked.serial,
+                "rule": "valid assertion",
+                "allowed": True,
+            },
+        )
+        result: dict[str, Any] = await execute(
+            eport, ic.IssueBoundToken(actor=holder[1], certificate=checked.serial)
+        )
+        return result
+
+
+def _holder(conn: Any, serial: str) -> Any:
+    c = t.certificates
+    return conn.execute(sa.select(c.c.status, c.c.user_id).where(c.c.serial == serial)).first()
 
 
 class CredentialsController(Controller):

@@ -211,4 +211,5 @@ class CertificateController(Controller):
             )
         except NotFound:
             raise NotFound("No such certificate.", serial=serial) from None
+        request.app.state.authenticator.forget_all()  # tokens bound to it end now
         return certificate_json(revoked)

@@ -1,0 +1,90 @@
+"""JWT client assertions (RFC 7523) for systems: a JWT signed with the key of a certificate
+E-Port issued, carrying the chain in ``x5c``; exchanged for a short-lived bearer token."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from joserfc import jwk, jwt
+from joserfc.errors import JoseError
+from joserfc.jws import extract_compact
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+
+from .cms import _certificates
+from .jws import ALGORITHMS, REGISTRY
+
+MAX_LIFETIME = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Assertion:
+    serial: str  # the signing certificate's
+    subject: str  # the JWT's sub
+    issued_at: datetime
+    expires_at: datetime
+
+
+def check_assertion(token: str, audience: str, trust_roots_pem: bytes, now: datetime) -> Assertion:
+    """Raise ValueError with the reason unless ``token`` is a valid, fresh client assertion
+    for ``audience`` signed by a certificate that chains to the root."""
+    try:
+        header = extract_compact(token.encode(), registry=REGISTRY).headers()
+    except (JoseError, ValueError) as exc:
+        raise ValueError(f"not a compact JWT: {exc}") from None
+    chain = header.get("x5c")
+    if not isinstance(chain, list) or not chain:
+        raise ValueError("no x5c certificate chain in the header")
+    ders = [base64.b64decode(c) for c in chain]
+    leaf = x509.load_der_x509_certificate(ders[0])
+    public = leaf.public_key()
+    key_type: Literal["EC", "RSA", "OKP"] = (
+        "EC"
+        if isinstance(public, ec.EllipticCurvePublicKey)
+        else "RSA"
+        if isinstance(public, rsa.RSAPublicKey)
+        else "OKP"
+    )
+    key = jwk.import_key(
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
+        key_type,
+    )
+    try:
+        decoded = jwt.decode(token, key, algorithms=ALGORITHMS, registry=REGISTRY)
+    except JoseError as exc:
+        raise ValueError(f"bad signature: {exc}") from None
+    claims = decoded.claims
+    aud = claims.get("aud")
+    if aud != audience and not (isinstance(aud, list) and audience in aud):
+        raise ValueError("wrong audience")
+    iat, exp = claims.get("iat"), claims.get("exp")
+    if not isinstance(iat, int) or not isinstance(exp, int):
+        raise ValueError("iat and exp are required")
+    issued, expires = datetime.fromtimestamp(iat, UTC), datetime.fromtimestamp(exp, UTC)
+    if expires <= now or issued > now + timedelta(minutes=1) or expires - issued > MAX_LIFETIME:
+        raise ValueError("expired, not yet valid, or living longer than 5 minutes")
+    context = ValidationContext(
+        trust_roots=_certificates(trust_roots_pem),
+        moment=now,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    validator = CertificateValidator(
+        asn1_x509.Certificate.load(ders[0]),
+        intermediate_certs=[asn1_x509.Certificate.load(d) for d in ders[1:]],
+        validation_context=context,
+    )
+    try:
+        asyncio.run(validator.async_validate_usage({"digital_signature"}))  # type: ignore[no-untyped-call]
+    except Exception as exc:  # noqa: BLE001 - any path or usage failure
+        raise ValueError(f"the certificate does not chain to E-Port's root: {exc}") from None
+    return Assertion(format(leaf.serial_number, "x"), str(claims.get("sub", "")), issued, expires)
