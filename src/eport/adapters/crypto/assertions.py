@@ -3,23 +3,16 @@ E-Port issued, carrying the chain in ``x5c``; exchanged for a short-lived bearer
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from joserfc import jwk, jwt
+from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
-from .cms import _certificates
-from .jws import ALGORITHMS, REGISTRY
+from .jws import ALGORITHMS, REGISTRY, chain_is_trusted, public_jwk
 
 MAX_LIFETIME = timedelta(minutes=5)
 
@@ -44,20 +37,7 @@ def check_assertion(token: str, audience: str, trust_roots_pem: bytes, now: date
         raise ValueError("no x5c certificate chain in the header")
     ders = [base64.b64decode(c) for c in chain]
     leaf = x509.load_der_x509_certificate(ders[0])
-    public = leaf.public_key()
-    key_type: Literal["EC", "RSA", "OKP"] = (
-        "EC"
-        if isinstance(public, ec.EllipticCurvePublicKey)
-        else "RSA"
-        if isinstance(public, rsa.RSAPublicKey)
-        else "OKP"
-    )
-    key = jwk.import_key(
-        public.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ),
-        key_type,
-    )
+    key = public_jwk(leaf)
     try:
         decoded = jwt.decode(token, key, algorithms=ALGORITHMS, registry=REGISTRY)
     except JoseError as exc:
@@ -72,19 +52,6 @@ def check_assertion(token: str, audience: str, trust_roots_pem: bytes, now: date
     issued, expires = datetime.fromtimestamp(iat, UTC), datetime.fromtimestamp(exp, UTC)
     if expires <= now or issued > now + timedelta(minutes=1) or expires - issued > MAX_LIFETIME:
         raise ValueError("expired, not yet valid, or living longer than 5 minutes")
-    context = ValidationContext(
-        trust_roots=_certificates(trust_roots_pem),
-        moment=now,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
-    validator = CertificateValidator(
-        asn1_x509.Certificate.load(ders[0]),
-        intermediate_certs=[asn1_x509.Certificate.load(d) for d in ders[1:]],
-        validation_context=context,
-    )
-    try:
-        asyncio.run(validator.async_validate_usage({"digital_signature"}))  # type: ignore[no-untyped-call]
-    except Exception as exc:  # noqa: BLE001 - any path or usage failure
-        raise ValueError(f"the certificate does not chain to E-Port's root: {exc}") from None
+    if not chain_is_trusted(ders, trust_roots_pem, now, "digital_signature"):
+        raise ValueError("the certificate does not chain to E-Port's root")
     return Assertion(format(leaf.serial_number, "x"), str(claims.get("sub", "")), issued, expires)

@@ -37,6 +37,45 @@ class _Registry(jws.JWSRegistry):
 REGISTRY = _Registry(algorithms=ALGORITHMS)
 
 
+def public_jwk(leaf: x509.Certificate) -> jwk.Key:
+    """The certificate's public key as a JWK of the explicit type (joserfc warns otherwise)."""
+    public = leaf.public_key()
+    key_type: Literal["EC", "RSA", "OKP"] = (
+        "EC"
+        if isinstance(public, ec.EllipticCurvePublicKey)
+        else "RSA"
+        if isinstance(public, rsa.RSAPublicKey)
+        else "OKP"
+    )
+    spki = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return jwk.import_key(spki, key_type)
+
+
+def chain_is_trusted(
+    ders: list[bytes], trust_roots_pem: bytes, moment: datetime, usage: str
+) -> bool:
+    """Does the leaf (first) chain, through the others, to a root, valid at ``moment`` and
+    with ``usage`` in its key usage?"""
+    context = ValidationContext(
+        trust_roots=_certificates(trust_roots_pem),
+        moment=moment,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    validator = CertificateValidator(
+        asn1_x509.Certificate.load(ders[0]),
+        intermediate_certs=[asn1_x509.Certificate.load(d) for d in ders[1:]],
+        validation_context=context,
+    )
+    try:
+        asyncio.run(validator.async_validate_usage({usage}))  # type: ignore[no-untyped-call]
+    except Exception:  # noqa: BLE001 - any path or usage failure means "not trusted"
+        return False
+    return True
+
+
 def check_jws(
     value: str, content: bytes, trust_roots_pem: bytes, now: datetime
 ) -> DetachedSignature:
@@ -54,18 +93,7 @@ def check_jws(
     leaf = x509.load_der_x509_certificate(ders[0])
     iat = protected.get("iat")
     signing_time = datetime.fromtimestamp(iat, UTC) if isinstance(iat, int) else None
-    public = leaf.public_key()
-    key_type: Literal["EC", "RSA", "OKP"] = (
-        "EC"
-        if isinstance(public, ec.EllipticCurvePublicKey)
-        else "RSA"
-        if isinstance(public, rsa.RSAPublicKey)
-        else "OKP"
-    )
-    spki = public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    key = jwk.import_key(spki, key_type)
+    key = public_jwk(leaf)
     try:
         jws.deserialize_compact(
             value, key, algorithms=ALGORITHMS, registry=REGISTRY, payload=content
@@ -73,23 +101,7 @@ def check_jws(
         intact = True
     except JoseError:
         intact = False
-    moment = signing_time or now
-    context = ValidationContext(
-        trust_roots=_certificates(trust_roots_pem),
-        moment=moment,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
-    validator = CertificateValidator(
-        asn1_x509.Certificate.load(ders[0]),
-        intermediate_certs=[asn1_x509.Certificate.load(d) for d in ders[1:]],
-        validation_context=context,
-    )
-    try:
-        asyncio.run(validator.async_validate_usage({"non_repudiation"}))  # type: ignore[no-untyped-call]
-        trusted = True
-    except Exception:  # noqa: BLE001 - any path or usage failure means "not trusted"
-        trusted = False
+    trusted = chain_is_trusted(ders, trust_roots_pem, signing_time or now, "non_repudiation")
     return DetachedSignature(
         intact,
         trusted,
