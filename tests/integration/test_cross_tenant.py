@@ -15,6 +15,7 @@ import pytest
 from eport.entrypoints.seed import USERS
 from tests.conftest import Api
 from tests.factories import meat_import
+from tests.pki_client import make_key_and_csr
 
 ALL_USERS = [email for email, *_ in USERS]
 READERS = {"trader@demo", "customs@demo", "quarantine@demo", "terminal@demo"}
@@ -40,32 +41,10 @@ BODIES: dict[tuple[str, str], Any] = {
 @pytest.fixture
 def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     """The trader's documents: a declaration with three tasks, a webhook, a certificate."""
-    import subprocess
-
     api.eport.ensure_ca()
     dec = api.lodge("trader@demo", meat_import()).json()
     hook = api.post("trader@demo", "/api/v1/webhooks", {"url": "https://trader.example/h"})
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            str(tmp_path / "k"),
-            "-out",
-            str(tmp_path / "csr"),
-            "-subj",
-            "/CN=x",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    make_key_and_csr(tmp_path / "k", tmp_path / "csr", "/CN=x")
     cert = api.post(
         "trader@demo", "/api/v1/pki/certificates", {"csr": (tmp_path / "csr").read_text()}
     ).json()

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from eport.adapters.db import tables as t
 from tests.conftest import Api
+from tests.pki_client import make_key_and_csr
 
 PASSWORD = "correct horse battery staple"
 
@@ -69,7 +70,6 @@ def test_a_system_exchanges_a_client_assertion_for_a_certificate_bound_token(
     api: Api, tmp_path: object
 ) -> None:
     import base64
-    import subprocess
     import time
     from pathlib import Path
 
@@ -79,27 +79,7 @@ def test_a_system_exchanges_a_client_assertion_for_a_certificate_bound_token(
 
     api.eport.ensure_ca()
     tmp = Path(str(tmp_path))
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            str(tmp / "k.pem"),
-            "-out",
-            str(tmp / "c.csr"),
-            "-subj",
-            "/CN=system",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    make_key_and_csr(tmp / "k.pem", tmp / "c.csr", "/CN=system")
     issued = api.post(
         "bank@demo", "/api/v1/pki/certificates", {"csr": (tmp / "c.csr").read_text()}
     ).json()

@@ -15,32 +15,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 from eport.adapters.crypto.ca import DOCUMENT_SIGNING
 from tests.conftest import Api
-
-
-def openssl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["openssl", *args], capture_output=True, text=True, check=check, timeout=60
-    )
+from tests.pki_client import make_key_and_csr, openssl
 
 
 def operator_csr(tmp_path: Path, name: str = "op") -> str:
-    key, csr = tmp_path / f"{name}.key", tmp_path / f"{name}.csr"
-    openssl(
-        "req",
-        "-new",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        str(key),
-        "-out",
-        str(csr),
-        "-subj",
-        "/CN=whatever the client says",
+    return make_key_and_csr(
+        tmp_path / f"{name}.key", tmp_path / f"{name}.csr", "/CN=whatever the client says"
     )
-    return csr.read_text()
 
 
 @pytest.fixture

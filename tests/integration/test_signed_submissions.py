@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,12 +17,7 @@ import sqlalchemy as sa
 from eport.adapters.db import tables as t
 from tests.conftest import Api
 from tests.factories import import_declaration
-
-
-def openssl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["openssl", *args], capture_output=True, text=True, check=check, timeout=60
-    )
+from tests.pki_client import make_key_and_csr, openssl
 
 
 class Operator:
@@ -33,21 +27,7 @@ class Operator:
         self.api, self.user, self.dir = api, user, tmp / user.replace("@", "_")
         self.dir.mkdir()
         self.key = self.dir / "op.key"
-        openssl(
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            str(self.key),
-            "-out",
-            str(self.dir / "op.csr"),
-            "-subj",
-            "/CN=me",
-        )
+        make_key_and_csr(self.key, self.dir / "op.csr")
         r = api.post(user, "/api/v1/pki/certificates", {"csr": (self.dir / "op.csr").read_text()})
         assert r.status_code == 201, r.text
         self.serial = r.json()["serial"]
