@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     ca_passphrase: SecretStr | None = None
     ca_algorithm: Literal["ecdsa-p256", "rsa-3072", "ed25519"] = "ecdsa-p256"
     ca_organization: str = "E-Port"
+    # Keep the CA's keys in an HSM instead: the PKCS#11 module (e.g. SoftHSM2's
+    # /usr/lib/softhsm/libsofthsm2.so), the token's label and the user PIN.
+    ca_pkcs11_module: str | None = None
+    ca_pkcs11_token: str = "eport"  # noqa: S105 (a token label, not a secret)
+    ca_pkcs11_pin: SecretStr | None = None
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).
     signatures_required: str = ""
     # Where relying parties reach E-Port's public PKI endpoints (CRL, OCSP, CA certificates).

@@ -176,18 +176,21 @@ def test_other_ca_algorithms_issue_certificates_openssl_accepts(
 ) -> None:
     from datetime import UTC, datetime
 
-    from eport.adapters.crypto.ca import FileCertificateAuthority, init_ca
+    from eport.adapters.crypto.ca import IssuingCertificateAuthority, init_ca
+    from eport.adapters.crypto.vault import FileVault
     from eport.pki.model import KeyAlgorithm, Purpose, SubjectInfo
 
     directory = tmp_path / "pki"
     init_ca(
         directory,
-        b"test passphrase",
+        FileVault(directory, b"test passphrase"),
         algorithm=KeyAlgorithm(algorithm),
         organization="Test Port",
         now=datetime.now(UTC),
     )
-    ca = FileCertificateAuthority(directory, b"test passphrase", "https://eport.example")
+    ca = IssuingCertificateAuthority(
+        directory, FileVault(directory, b"test passphrase"), "https://eport.example"
+    )
     issued = ca.issue(
         operator_csr(tmp_path).encode(),
         "USR-1",
@@ -208,7 +211,9 @@ def test_other_ca_algorithms_issue_certificates_openssl_accepts(
     key_text = (directory / "issuing.key").read_text()
     assert "ENCRYPTED PRIVATE KEY" in key_text
     with pytest.raises(ValueError, match=r"password|decrypt"):
-        FileCertificateAuthority(directory, b"wrong", "https://eport.example")
+        IssuingCertificateAuthority(
+            directory, FileVault(directory, b"wrong"), "https://eport.example"
+        )
 
 
 def test_openssl_verifies_the_sealed_receipt_and_catches_tampering(

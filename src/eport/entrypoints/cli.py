@@ -123,7 +123,10 @@ def ca_init(
     organization: Annotated[str | None, typer.Option(help="Name in the CA certificates.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Data directory.")] = None,
 ) -> None:
-    """Create the root and issuing CA (keys encrypted with EPORT_CA_PASSPHRASE)."""
+    """Create the root and issuing CA and the platform seal.
+
+    Keys go to encrypted files (EPORT_CA_PASSPHRASE) or, with EPORT_CA_PKCS11_MODULE,
+    EPORT_CA_PKCS11_TOKEN and EPORT_CA_PKCS11_PIN, onto an HSM token."""
     from eport.adapters.crypto.keystore import create_ca
 
     overrides: dict[str, object] = {}
@@ -135,13 +138,13 @@ def ca_init(
         overrides["ca_organization"] = organization
     settings = Settings(**overrides)  # type: ignore[arg-type]
     try:
-        create_ca(settings)
-    except FileExistsError as exc:
+        vault = create_ca(settings)
+    except (FileExistsError, ValueError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from None
     console.print(
-        f"[green]CA created[/] in {settings.pki_dir} ({settings.ca_algorithm}); "
-        f"publish {settings.pki_dir / 'root.crt'} as the trust anchor."
+        f"[green]CA created[/] in {settings.pki_dir} ({settings.ca_algorithm}), keys in "
+        f"{vault.description}; publish {settings.pki_dir / 'root.crt'} as the trust anchor."
     )
 
 

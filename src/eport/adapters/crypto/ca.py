@@ -1,10 +1,10 @@
 """A two-level CA (root → issuing) on ``cryptography``, keys encrypted at rest.
 
-Layout under ``<data_dir>/pki``: ``root.crt``, ``root.key``, ``issuing.crt``, ``issuing.key``
-(PKCS#8, encrypted with the passphrase from ``EPORT_CA_PASSPHRASE``). ``eport ca init`` makes
-them once; the server only ever loads the issuing key. Every certificate issued carries a CRL
-distribution point and an OCSP URL under ``public_url`` (ARCHITECTURE §7: validators in
-"require" mode skip certificates without them).
+Layout under ``<data_dir>/pki``: ``root.crt``, ``issuing.crt``, ``seal.crt``. The keys live in a
+``KeyVault``: encrypted PKCS#8 files beside the certificates (``EPORT_CA_PASSPHRASE``) or an HSM
+through PKCS#11. ``eport ca init`` makes them once; the server loads the issuing and seal keys.
+Every certificate issued carries a CRL distribution point and an OCSP URL under ``public_url``
+(ARCHITECTURE §7: validators in "require" mode skip certificates without them).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ from eport.pki.model import (
     SubjectInfo,
 )
 
+from .vault import KeyVault, PrivateKey
+
 # RFC 9336 id-kp-documentSigning: the purpose that fits signed trade documents.
 DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 ROOT_YEARS, ISSUING_YEARS = 20, 10
@@ -68,16 +70,6 @@ SIGNING_KEY_USAGE = x509.KeyUsage(
     encipher_only=False,
     decipher_only=False,
 )
-
-PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
-
-
-def new_key(algorithm: KeyAlgorithm) -> PrivateKey:
-    if algorithm is KeyAlgorithm.RSA_3072:
-        return rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    if algorithm is KeyAlgorithm.ED25519:
-        return ed25519.Ed25519PrivateKey.generate()
-    return ec.generate_private_key(ec.SECP256R1())
 
 
 def _hash_for(key: Any) -> hashes.SHA256 | None:
@@ -135,25 +127,16 @@ def _ca_certificate(
     )
 
 
-def _write_key(path: Path, key: PrivateKey, passphrase: bytes) -> None:
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(passphrase),
-        )
-    )
-    path.chmod(0o600)
-
-
 def init_ca(
-    directory: Path, passphrase: bytes, *, algorithm: KeyAlgorithm, organization: str, now: datetime
+    directory: Path, vault: KeyVault, *, algorithm: KeyAlgorithm, organization: str, now: datetime
 ) -> None:
-    """Create the root and the issuing CA. Refuses to overwrite an existing CA."""
+    """Create the root and the issuing CA (keys in ``vault``, certificates in ``directory``).
+    Refuses to overwrite an existing CA."""
     directory.mkdir(parents=True, exist_ok=True)
     if (directory / "root.crt").exists():
         raise FileExistsError(f"a CA already exists in {directory}")
-    root_key, issuing_key = new_key(algorithm), new_key(algorithm)
+    root_key = vault.create("root", algorithm)
+    issuing_key = vault.create("issuing", algorithm)
     root_name = _name(f"{organization} Root CA", organization)
     issuing_name = _name(f"{organization} Issuing CA", organization)
     root = _ca_certificate(
@@ -176,21 +159,17 @@ def init_ca(
         ISSUING_YEARS,
         0,
     )
-    _write_key(directory / "root.key", root_key, passphrase)
-    _write_key(directory / "issuing.key", issuing_key, passphrase)
     (directory / "root.crt").write_bytes(root.public_bytes(serialization.Encoding.PEM))
     (directory / "issuing.crt").write_bytes(issuing.public_bytes(serialization.Encoding.PEM))
-    create_seal(directory, passphrase, organization=organization, now=now)
+    create_seal(directory, vault, organization=organization, now=now)
 
 
-def create_seal(directory: Path, passphrase: bytes, *, organization: str, now: datetime) -> None:
+def create_seal(directory: Path, vault: KeyVault, *, organization: str, now: datetime) -> None:
     """E-Port's own signing certificate, issued by the issuing CA (ECDSA P-256 always:
     CMS signing in ``cryptography`` takes RSA and EC keys)."""
-    issuing_key = serialization.load_pem_private_key(
-        (directory / "issuing.key").read_bytes(), password=passphrase
-    )
+    issuing_key = vault.load("issuing")
     issuing = x509.load_pem_x509_certificate((directory / "issuing.crt").read_bytes())
-    seal_key = ec.generate_private_key(ec.SECP256R1())
+    seal_key = vault.create("seal", KeyAlgorithm.ECDSA_P256)
     seal = (
         x509.CertificateBuilder()
         .subject_name(_name(f"{organization} Platform Seal", organization))
@@ -209,29 +188,22 @@ def create_seal(directory: Path, passphrase: bytes, *, organization: str, now: d
             x509.SubjectKeyIdentifier.from_public_key(seal_key.public_key()), critical=False
         )
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuing_key.public_key()),  # type: ignore[arg-type]
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuing_key.public_key()),
             critical=False,
         )
-        .sign(issuing_key, _hash_for(issuing_key))  # type: ignore[arg-type]
+        .sign(issuing_key, _hash_for(issuing_key))
     )
-    _write_key(directory / "seal.key", seal_key, passphrase)
     (directory / "seal.crt").write_bytes(seal.public_bytes(serialization.Encoding.PEM))
 
 
-class FileCertificateAuthority:
-    """The issuing CA loaded from ``directory``; implements ``pki.ports.CertificateAuthority``."""
+class IssuingCertificateAuthority:
+    """The issuing CA: certificates from ``directory``, keys from ``vault`` (files or an HSM).
+    Implements ``pki.ports.CertificateAuthority``."""
 
-    def __init__(self, directory: Path, passphrase: bytes, public_url: str) -> None:
-        if not (directory / "issuing.key").exists():
+    def __init__(self, directory: Path, vault: KeyVault, public_url: str) -> None:
+        if not (directory / "issuing.crt").exists():
             raise CaNotInitialised(f"No CA in {directory}: run `eport ca init`.")
-        key = serialization.load_pem_private_key(
-            (directory / "issuing.key").read_bytes(), password=passphrase
-        )
-        if not isinstance(
-            key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
-        ):
-            raise CaNotInitialised("The issuing key is of an unsupported type.")
-        self._key: PrivateKey = key
+        self._key: PrivateKey = vault.load("issuing")
         self._root_pem = (directory / "root.crt").read_bytes()
         self._issuing_pem = (directory / "issuing.crt").read_bytes()
         self._issuing = x509.load_pem_x509_certificate(self._issuing_pem)
@@ -241,19 +213,17 @@ class FileCertificateAuthority:
         )
         self._issuing_key_bits = bytes(keys.PublicKeyInfo.load(spki)["public_key"].contents[1:])
         self.public_url = public_url.rstrip("/")
-        if not (directory / "seal.key").exists():  # a CA made before the seal existed
+        if not (directory / "seal.crt").exists():  # a CA made before the seal existed
             organization = self._issuing.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[
                 0
             ].value
             create_seal(
                 directory,
-                passphrase,
+                vault,
                 organization=str(organization),
                 now=datetime.now(tz=self._issuing.not_valid_before_utc.tzinfo),
             )
-        seal_key = serialization.load_pem_private_key(
-            (directory / "seal.key").read_bytes(), password=passphrase
-        )
+        seal_key = vault.load("seal")
         if not isinstance(seal_key, ec.EllipticCurvePrivateKey):
             raise CaNotInitialised("The seal key must be an EC key.")
         self._seal_key = seal_key

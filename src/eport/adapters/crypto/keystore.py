@@ -1,4 +1,4 @@
-"""Where the CA's key passphrase comes from, and creating or loading the CA."""
+"""Where the CA's keys come from (files or an HSM), and creating or loading the CA."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from eport.config import Settings
 from eport.kernel.clock import utcnow
 from eport.pki.model import KeyAlgorithm
 
-from .ca import FileCertificateAuthority, init_ca
+from .ca import IssuingCertificateAuthority, init_ca
+from .vault import FileVault, KeyVault
 
 log = logging.getLogger("eport.pki")
 
@@ -29,21 +30,38 @@ def ca_passphrase(settings: Settings) -> bytes:
     return path.read_text().strip().encode()
 
 
+def key_vault(settings: Settings) -> KeyVault:
+    """The HSM when ``EPORT_CA_PKCS11_MODULE`` is set, else encrypted files under the pki dir."""
+    if settings.ca_pkcs11_module:
+        from .hsm import Pkcs11Vault  # python-pkcs11 is only loaded when an HSM is configured
+
+        if settings.ca_pkcs11_pin is None:
+            raise RuntimeError("EPORT_CA_PKCS11_PIN is required with EPORT_CA_PKCS11_MODULE")
+        return Pkcs11Vault(
+            settings.ca_pkcs11_module,
+            settings.ca_pkcs11_token,
+            settings.ca_pkcs11_pin.get_secret_value(),
+        )
+    return FileVault(settings.pki_dir, ca_passphrase(settings))
+
+
 def ca_exists(settings: Settings) -> bool:
-    return (settings.pki_dir / "issuing.key").exists()
+    return (settings.pki_dir / "issuing.crt").exists()
 
 
-def create_ca(settings: Settings) -> None:
+def create_ca(settings: Settings) -> KeyVault:
+    vault = key_vault(settings)
     init_ca(
         settings.pki_dir,
-        ca_passphrase(settings),
+        vault,
         algorithm=KeyAlgorithm(settings.ca_algorithm),
         organization=settings.ca_organization,
         now=utcnow(),
     )
+    return vault
 
 
-def load_ca(settings: Settings) -> FileCertificateAuthority | None:
+def load_ca(settings: Settings) -> IssuingCertificateAuthority | None:
     if not ca_exists(settings):
         return None
-    return FileCertificateAuthority(settings.pki_dir, ca_passphrase(settings), settings.public_url)
+    return IssuingCertificateAuthority(settings.pki_dir, key_vault(settings), settings.public_url)
