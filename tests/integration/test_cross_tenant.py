@@ -101,7 +101,7 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
     """Concrete URLs naming the victim's documents, with who is entitled to each."""
     if "{declaration_id}" in path:
         url = path.replace("{declaration_id}", v["declaration_id"])
-        url = url.replace("{revision}", "1")
+        url = url.replace("{revision}", "1").replace("{agency}", "quarantine")
         if method == "GET":
             return [(url, READERS)]
         return [
@@ -180,6 +180,7 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "token_id",
         "delivery_id",
         "encoded",
+        "agency",
     }
     for _, path in operations(api):
         names = set(re.findall(r"{(\w+)}", path))

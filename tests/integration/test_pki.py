@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -430,3 +431,81 @@ def test_ocsp_requests_it_cannot_answer_get_a_proper_ocsp_error(
         assert r.status_code == 200
         status = x509_ocsp.load_der_ocsp_response(r.content).response_status
         assert status is x509_ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+
+
+def test_release_notice_and_decisions_are_sealed_and_openssl_verifies_them(
+    ca_api: Api, tmp_path: Path
+) -> None:
+    import json
+    import sys
+
+    from tests.factories import meat_import
+
+    api = ca_api
+    dec = api.lodge("trader@demo", meat_import()).json()
+    did = dec["id"]
+    officers = {"customs": "customs@demo", "quarantine": "quarantine@demo", "port": "terminal@demo"}
+    url = f"/api/v1/declarations/{did}"
+    # Before a decision or a release there is nothing to seal.
+    assert api.get("trader@demo", f"{url}/decisions/quarantine").status_code == 404
+    early = api.get("trader@demo", f"{url}/release-notice")
+    assert early.status_code == 409 and early.headers["content-type"] == "application/problem+json"
+
+    for agency, user in officers.items():
+        assert api.decide(user, dec["agencies"][agency]["task"], "accept").status_code == 200
+    assert api.post("customs@demo", f"{url}/release", {"reason": "ok"}).status_code == 200
+    root = tmp_path / "root.pem"
+    root.write_bytes(api.client.get("/pki/root.crt").content)
+
+    def fetch_and_verify(path: str, user: str, name: str) -> dict[str, Any]:
+        der = api.client.get(
+            path, headers={**api.headers(user), "Accept": "application/pkcs7-mime"}
+        )
+        assert der.status_code == 200, der.text
+        (tmp_path / name).write_bytes(der.content)
+        out = openssl(
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            str(tmp_path / name),
+            "-CAfile",
+            str(root),
+        )
+        return dict(json.loads(out.stdout))
+
+    notice = fetch_and_verify(f"{url}/release-notice", "trader@demo", "release.p7m")
+    assert notice["type"] == "eport.release-notice/1" and notice["declarationId"] == did
+    assert notice["releasedBy"] and notice["releasingAgency"] == "customs"
+    assert {d["agency"]: d["decision"] for d in notice["decisions"]} == {
+        "customs": "accept",
+        "port": "accept",
+        "quarantine": "accept",
+    }
+    assert notice["goods"][0]["hsCode"] == meat_import()["goodsItems"][0]["hsCode"]
+    # The routed agencies may fetch it too (the terminal gates the goods out with it).
+    assert api.get("terminal@demo", f"{url}/release-notice").status_code == 200
+
+    decision = fetch_and_verify(f"{url}/decisions/quarantine", "trader@demo", "q.p7m")
+    assert decision["type"] == "eport.decision-notice/1"
+    assert (decision["agency"], decision["decision"]) == ("quarantine", "accept")
+    assert api.get("trader@demo", f"{url}/decisions/nobody").status_code == 404
+
+    verified = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eport",
+            "verify",
+            str(tmp_path / "release.p7m"),
+            "--root",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert verified.returncode == 0 and "VERIFIED" in verified.stdout, verified.stdout

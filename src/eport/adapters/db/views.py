@@ -319,3 +319,80 @@ def revision_receipt(
         "declarationType": row[6],
         "traderReference": row[7],
     }
+
+
+def _latest_event(
+    conn: sa.Connection, declaration_id: str, name: str, agency: str | None = None
+) -> Any | None:
+    e = t.events
+    query = sa.select(e).where(e.c.declaration_id == declaration_id, e.c.name == name)
+    if agency is not None:
+        query = query.where(e.c.agency == agency)
+    return conn.execute(query.order_by(e.c.seq.desc()).limit(1)).mappings().first()
+
+
+def _goods(conn: sa.Connection, declaration_id: str, revision: int) -> list[dict[str, Any]]:
+    r = t.declaration_revisions
+    document = conn.execute(
+        sa.select(r.c.document).where(
+            r.c.declaration_id == declaration_id, r.c.revision == revision
+        )
+    ).scalar_one()
+    keys = ("sequence", "hsCode", "description", "originCountry", "quantity", "unit", "grossMass")
+    return [{k: item.get(k) for k in keys} for item in document.get("goodsItems", [])]
+
+
+def release_notice(conn: sa.Connection, header: Any) -> dict[str, Any] | None:
+    """What a sealed release notice states: the goods may leave, who released them, when, and
+    every agency's decision. None unless the declaration is released."""
+    released = _latest_event(conn, header["id"], "declaration.released")
+    if header["status"] != "released" or released is None:
+        return None
+    tasks = conn.execute(
+        sa.select(t.tasks)
+        .where(t.tasks.c.declaration_id == header["id"])
+        .order_by(t.tasks.c.agency)
+    ).mappings()
+    return {
+        "type": "eport.release-notice/1",
+        "declarationId": header["id"],
+        "revision": header["revision"],
+        "enterprise": header["owner_id"],
+        "representative": header["representative_id"],
+        "declarationType": header["declaration_type"],
+        "traderReference": header["trader_reference"],
+        "customsOffice": header["customs_office"],
+        "releasedAt": isoformat(released["occurred_at"]),
+        "releasedBy": released["actor"],
+        "releasingAgency": released["agency"],
+        "goods": _goods(conn, header["id"], header["revision"]),
+        "decisions": [
+            {"agency": k["agency"], "decision": k["decision"], "decidedBy": k["decided_by"]}
+            for k in tasks
+        ],
+    }
+
+
+def decision_notice(conn: sa.Connection, header: Any, agency: str) -> dict[str, Any] | None:
+    """What a sealed decision notice states: one agency's latest decision on a declaration,
+    with the officer's own signature if the officer signed it."""
+    decided = _latest_event(conn, header["id"], "task.decided", agency)
+    if decided is None:
+        return None
+    data = decided["payload"]
+    notice = {
+        "type": "eport.decision-notice/1",
+        "declarationId": header["id"],
+        "enterprise": header["owner_id"],
+        "traderReference": header["trader_reference"],
+        "agency": agency,
+        "task": data.get("task"),
+        "revision": data.get("revision"),
+        "decision": data.get("decision"),
+        "reason": decided["reason"],
+        "decidedBy": decided["actor"],
+        "decidedAt": isoformat(decided["occurred_at"]),
+    }
+    if "signature" in data:
+        notice["officerSignature"] = {"signer": data.get("signer"), "cms": data["signature"]}
+    return notice

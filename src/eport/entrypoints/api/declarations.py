@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any
 
-import orjson
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import Parameter
@@ -19,13 +17,12 @@ from eport.declarations import commands as dc
 from eport.declarations.handlers import Outcome
 from eport.identity import policy
 from eport.identity.model import Principal, Role
-from eport.kernel.clock import isoformat
-from eport.kernel.errors import FieldError, ValidationFailed
-from eport.pki.errors import CaNotInitialised
+from eport.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, is_json, json_body, parse_time, read
 from .openapi import request_body
+from .sealing import sealed_response
 from .signatures import verified_signature
 
 MAX_KEY = 255
@@ -257,32 +254,51 @@ class DeclarationController(Controller):
         Otherwise JSON: the receipt, the CMS in base64 and the chain (issuing, root).
         """
         header = await self._visible(request, principal, declaration_id)
-        eport = eport_of(request)
-        ca = eport.writer.ca
-        if ca is None:
-            raise CaNotInitialised("The CA is not initialised: run `eport ca init`.")
         wanted = revision or header["revision"]
-        body = await read(eport, lambda c: views.revision_receipt(c, declaration_id, wanted))
+        body = await read(
+            eport_of(request), lambda c: views.revision_receipt(c, declaration_id, wanted)
+        )
         if body is None:
             raise HTTPException(status_code=404, detail="No such revision.")
-        body["sealedAt"] = isoformat(eport.clock())
-        content = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        cms = ca.seal(content)
-        if "application/pkcs7-mime" in request.headers.get("accept", ""):
-            return Response(
-                cms,
-                media_type="application/pkcs7-mime; smime-type=signed-data",
-                headers={
-                    "Content-Disposition": f'attachment; filename="{declaration_id}-r{wanted}.p7m"'
-                },
+        return sealed_response(request, body, "receipt", f"{declaration_id}-r{wanted}.p7m")
+
+    @get(
+        "/{declaration_id:str}/release-notice",
+        summary="The release notice, sealed by E-Port (CMS, verifiable with openssl)",
+    )
+    async def release_notice(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> Response[Any]:
+        """Once customs has released the goods: the notice that they may leave (who released
+        them, when, the goods and every agency's decision), sealed like the receipt. 409 before
+        release. `Accept: application/pkcs7-mime` gives the DER CMS."""
+        header = await self._visible(request, principal, declaration_id)
+        body = await read(eport_of(request), lambda c: views.release_notice(c, header))
+        if body is None:
+            raise Conflict(
+                "The declaration is not released.", id=declaration_id, status=header["status"]
             )
-        return Response(
-            {
-                "receipt": body,
-                "cms": base64.b64encode(cms).decode(),
-                "chain": [ca.issuing_pem().decode(), ca.root_pem().decode()],
-            }
-        )
+        return sealed_response(request, body, "notice", f"{declaration_id}-release.p7m")
+
+    @get(
+        "/{declaration_id:str}/decisions/{agency:str}",
+        summary="An agency's decision, sealed by E-Port (CMS, verifiable with openssl)",
+    )
+    async def decision_notice(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        declaration_id: str,
+        agency: str,
+    ) -> Response[Any]:
+        """The latest decision of `agency` on this declaration (accept, reject or query, the
+        reason, the officer, and the officer's own CMS signature if there was one), sealed.
+        404 if that agency has not decided."""
+        header = await self._visible(request, principal, declaration_id)
+        body = await read(eport_of(request), lambda c: views.decision_notice(c, header, agency))
+        if body is None:
+            raise NotFound("That agency has not decided on this declaration.", id=declaration_id)
+        return sealed_response(request, body, "notice", f"{declaration_id}-{agency}.p7m")
 
     @post(
         "/{declaration_id:str}/amendments",
