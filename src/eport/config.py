@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     ca_pkcs11_pin: SecretStr | None = None
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).
     signatures_required: str = ""
+    # Client-certificate login behind a TLS-terminating reverse proxy: the header carrying the
+    # URL-encoded PEM client certificate (nginx: $ssl_client_escaped_cert), believed only from
+    # these proxy addresses (comma-separated). Unset: only E-Port's own TLS listener counts.
+    tls_client_cert_header: str | None = None
+    tls_trusted_proxies: str = "127.0.0.1,::1"
     # Where relying parties reach E-Port's public PKI endpoints (CRL, OCSP, CA certificates).
     public_url: str = "http://127.0.0.1:8000"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,8 +30,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite).")] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="Serve HTTPS with this certificate (PEM chain).")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="The HTTPS certificate's key.")] = None,
 ) -> None:
-    """Migrate the database and serve the API (docs at /api/docs, probe at /healthz)."""
+    """Migrate the database and serve the API (docs at /api/docs, probe at /healthz).
+
+    With --tls-cert and --tls-key, serve HTTPS and accept client certificates that E-Port's CA
+    issued (POST /api/v1/auth/certificate logs in with one)."""
     import uvicorn
 
     from eport.adapters import access_log
@@ -49,10 +56,22 @@ def serve(
             console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
     where = settings.sqlalchemy_url.split("@")[-1]
     h, p = host or settings.host, port or settings.port
-    console.print(f"E-Port on http://{h}:{p}  (API docs: http://{h}:{p}/api/docs; store: {where})")
+    tls: dict[str, Any] = {}
+    if tls_cert or tls_key:
+        from eport.entrypoints.tls import uvicorn_tls_options
+
+        if not (tls_cert and tls_key):
+            console.print("[red]--tls-cert and --tls-key go together.[/]")
+            raise typer.Exit(2)
+        eport.ensure_ca()
+        tls = uvicorn_tls_options(tls_cert, tls_key, settings.pki_dir)
+    scheme = "https" if tls else "http"
+    console.print(
+        f"E-Port on {scheme}://{h}:{p}  (API docs: {scheme}://{h}:{p}/api/docs; store: {where})"
+    )
     console.print(f"Access decisions are logged to {settings.access_log_path}")
     try:
-        uvicorn.run(create_app(eport), host=h, port=p, log_level="warning", access_log=False)
+        uvicorn.run(create_app(eport), host=h, port=p, log_level="warning", access_log=False, **tls)
     finally:
         listener.stop()
 

@@ -82,3 +82,4 @@ class IssueBoundToken(Command):
 
     certificate: str
     hours: float = 1.0
+    label: str = "client-assertion"

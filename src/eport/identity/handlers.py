@@ -294,7 +294,7 @@ def issue_bound_token(cmd: commands.IssueBoundToken, uow: IdentityUnitOfWork) ->
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = uow.now() + timedelta(hours=cmd.hours)
     token = ApiToken(
-        new_id("TOK"), user.id, "client-assertion", uow.now(), expires, certificate=cmd.certificate
+        new_id("TOK"), user.id, cmd.label, uow.now(), expires, certificate=cmd.certificate
     )
     uow.identity.add_token(token, hash_token(secret))
     uow.record(
@@ -304,7 +304,7 @@ def issue_bound_token(cmd: commands.IssueBoundToken, uow: IdentityUnitOfWork) ->
             data={
                 "token": token.id,
                 "user": user.id,
-                "label": "client-assertion",
+                "label": cmd.label,
                 "certificate": cmd.certificate,
             },
         )

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
@@ -55,3 +57,25 @@ def check_assertion(token: str, audience: str, trust_roots_pem: bytes, now: date
     if not chain_is_trusted(ders, trust_roots_pem, now, "digital_signature"):
         raise ValueError("the certificate does not chain to E-Port's root")
     return Assertion(format(leaf.serial_number, "x"), str(claims.get("sub", "")), issued, expires)
+
+
+def check_client_certificate(
+    pem: bytes, issuing_pem: bytes, trust_roots_pem: bytes, now: datetime
+) -> str:
+    """The serial of a TLS client certificate E-Port issued for client authentication, valid
+    now; ValueError with the reason otherwise. (The TLS handshake proved the key.)"""
+    try:
+        leaf = x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        raise ValueError("not a PEM certificate") from None
+    try:
+        usages = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        usages = None
+    if usages is None or ExtendedKeyUsageOID.CLIENT_AUTH not in usages:
+        raise ValueError("the certificate is not for client authentication")
+    issuing = x509.load_pem_x509_certificate(issuing_pem)
+    ders = [leaf.public_bytes(Encoding.DER), issuing.public_bytes(Encoding.DER)]
+    if not chain_is_trusted(ders, trust_roots_pem, now, "digital_signature"):
+        raise ValueError("the certificate does not chain to E-Port's root, or is expired")
+    return format(leaf.serial_number, "x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 import anyio.to_thread
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from litestar import Controller, Request, post
 from pydantic import Field
 
-from eport.adapters.crypto.assertions import check_assertion
+from eport.adapters.crypto.assertions import check_assertion, check_client_certificate
 from eport.adapters.db import tables as t
 from eport.datamodel.declaration import Model
 from eport.identity import commands as ic
@@ -89,6 +90,81 @@ class LoginController(Controller):
             "tokenId": result["tokenId"],
             "expiresAt": result["expiresAt"],
         }
+
+    @post("/certificate", status_code=200, summary="Log in with a TLS client certificate")
+    async def certificate(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """The client certificate of the TLS connection (`eport serve --tls-cert ...`), or the
+        one a trusted reverse proxy passes on, must be one E-Port issued, for client
+        authentication, valid and not revoked. The session token (8 hours) is bound to it:
+        revoking the certificate ends the session. No body."""
+        eport = eport_of(request)
+        ca = eport.writer.ca
+        if ca is None:
+            raise CaNotInitialised("The CA is not initialised: run `eport ca init`.")
+        pem = presented_certificate(request)
+
+        def refuse(reason: str) -> LoginRefused:
+            policy.log.info(
+                "access deny",
+                extra={
+                    "who": None,
+                    "action": "login.certificate",
+                    "target": None,
+                    "rule": reason[:200],
+                    "allowed": False,
+                },
+            )
+            return LoginRefused(f"The client certificate is not accepted: {reason}.")
+
+        if pem is None:
+            raise refuse("no client certificate was presented")
+        try:
+            serial = await anyio.to_thread.run_sync(
+                check_client_certificate, pem, ca.issuing_pem(), ca.root_pem(), eport.clock()
+            )
+        except ValueError as exc:
+            raise refuse(str(exc)) from None
+        holder = await read(eport, lambda c: _holder(c, serial))
+        if holder is None or holder[0] != "good":
+            raise refuse("the certificate is unknown to E-Port or revoked")
+        policy.log.info(
+            "access allow",
+            extra={
+                "who": holder[1],
+                "action": "login.certificate",
+                "target": serial,
+                "rule": "valid client certificate",
+                "allowed": True,
+            },
+        )
+        result: dict[str, Any] = await execute(
+            eport,
+            ic.IssueBoundToken(
+                actor=holder[1],
+                certificate=serial,
+                hours=SESSION_HOURS,
+                label="client-certificate",
+            ),
+        )
+        return result
+
+
+def presented_certificate(request: Request[Any, Any, Any]) -> bytes | None:
+    """The PEM client certificate: from the ASGI TLS extension of E-Port's own listener, or
+    from ``EPORT_TLS_CLIENT_CERT_HEADER`` when the request comes from a trusted proxy."""
+    extensions: dict[str, Any] = request.scope.get("extensions") or {}
+    tls: dict[str, Any] = extensions.get("tls") or {}
+    chain = tls.get("client_cert_chain") or []
+    if chain:
+        return str(chain[0]).encode()
+    settings = eport_of(request).settings
+    if settings.tls_client_cert_header:
+        proxies = {p.strip() for p in settings.tls_trusted_proxies.split(",") if p.strip()}
+        client = request.client.host if request.client else None
+        value = request.headers.get(settings.tls_client_cert_header)
+        if value and client in proxies:
+            return urllib.parse.unquote(value).encode()
+    return None
 
 
 class TokenController(Controller):
