@@ -46,6 +46,8 @@ def build_bus() -> MessageBus:
         (rc.RetireCatalogueRule, rh.retire_rule),
         (rc.PutAgency, rh.put_agency),
         (ic.RegisterEnterprise, ih.register_enterprise),
+        (ic.ApplyForRegistration, ih.apply_for_registration),
+        (ic.DecideRegistration, ih.decide_registration),
         (ic.CreateUser, ih.create_user),
         (ic.IssueToken, ih.issue_token),
         (ic.GrantDelegation, ih.grant_delegation),

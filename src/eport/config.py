@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     ca_pkcs11_module: str | None = None
     ca_pkcs11_token: str = "eport"  # noqa: S105 (a token label, not a secret)
     ca_pkcs11_pin: SecretStr | None = None
+    # The agency whose officers may approve enterprise registrations (besides administrators).
+    registration_agency: str | None = "commerce"
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).
     signatures_required: str = ""
     # Client-certificate login behind a TLS-terminating reverse proxy: the header carrying the

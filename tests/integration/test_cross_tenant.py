@@ -63,7 +63,17 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
             "validTo": (now + timedelta(days=1)).isoformat(),
         },
     ).json()
+    registration = api.client.post(
+        "/api/v1/registrations",
+        json={
+            "identifier": make_uscc("91440300MA5G00017"),
+            "name": "Applicant Co.",
+            "address": "1 Road",
+            "contact": {"name": "A", "email": "a@applicant.example"},
+        },
+    ).json()
     return {
+        "registration_id": registration["id"],
         "delegation_id": delegation["id"],
         "declaration_id": dec["id"],
         "tasks": {a: v["task"] for a, v in dec["agencies"].items()},
@@ -77,7 +87,9 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     hooks = api.get("trader@demo", "/api/v1/webhooks").json()["items"]
     certs = api.get("trader@demo", "/api/v1/pki/certificates").json()["items"]
     grants = api.get("trader@demo", "/api/v1/delegations").json()["items"]
+    registrations = api.get("admin@demo", "/api/v1/admin/registrations", status="all")
     return (
+        [(r["id"], r["status"]) for r in registrations.json()["items"]],
         [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
@@ -116,6 +128,9 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    if "{registration_id}" in path:
+        url = path.replace("{registration_id}", v["registration_id"])
+        return [(url, {"admin@demo", "commerce@demo"})]
     if "{delegation_id}" in path:
         return [(path.replace("{delegation_id}", v["delegation_id"]), {"trader@demo"})]
     return []
@@ -181,6 +196,7 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "delivery_id",
         "encoded",
         "agency",
+        "registration_id",
     }
     for _, path in operations(api):
         names = set(re.findall(r"{(\w+)}", path))

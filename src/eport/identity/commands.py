@@ -17,6 +17,28 @@ class RegisterEnterprise(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ApplyForRegistration(Command):
+    """An enterprise applies (``actor`` is "anonymous"): nothing is granted until approval."""
+
+    scheme: str
+    identifier: str
+    name: str
+    address: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str | None
+    role: Role
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecideRegistration(Command):
+    registration_id: str
+    approve: bool
+    reason: str | None = None
+    activation_days: int = 7
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateUser(Command):
     email: str
     name: str

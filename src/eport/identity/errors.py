@@ -31,3 +31,11 @@ class LoginRefused(Unauthenticated):
 
 class LockedOut(Unauthenticated):
     code = "login.locked"
+
+
+class RegistrationNotFound(NotFound):
+    code = "registration.not_found"
+
+
+class RegistrationDecided(Conflict):
+    code = "registration.already_decided"

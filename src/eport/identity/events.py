@@ -51,3 +51,13 @@ class LoginFailed(Event):
 @dataclass(frozen=True, kw_only=True)
 class CredentialsChanged(Event):
     name: ClassVar[str] = "credentials.changed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationSubmitted(Event):
+    name: ClassVar[str] = "registration.submitted"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationDecided(Event):
+    name: ClassVar[str] = "registration.decided"

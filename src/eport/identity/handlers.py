@@ -10,9 +10,18 @@ from typing import Any
 
 from eport.datamodel import identifiers
 from eport.identity import commands, errors, events
-from eport.identity.model import ApiToken, Delegation, Enterprise, User
+from eport.identity.model import (
+    REGISTRABLE_ROLES,
+    ApiToken,
+    Delegation,
+    Enterprise,
+    Registration,
+    RegistrationStatus,
+    User,
+)
 from eport.identity.ports import IdentityUnitOfWork
-from eport.kernel.errors import ErrorList
+from eport.kernel.clock import isoformat
+from eport.kernel.errors import ErrorList, FieldError, ValidationFailed
 from eport.kernel.ids import new_id
 
 TOKEN_PREFIX = "ept_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
@@ -23,16 +32,157 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def register_enterprise(cmd: commands.RegisterEnterprise, uow: IdentityUnitOfWork) -> Enterprise:
-    problems = ErrorList()
-    if not identifiers.is_known_scheme(cmd.scheme):
-        problems.add("/scheme", "identifier.scheme_unknown", f"Unknown scheme {cmd.scheme!r}.")
-    elif not identifiers.is_valid_identifier(cmd.scheme, cmd.identifier):
+def _check_identifier(problems: ErrorList, scheme: str, identifier: str) -> None:
+    if not identifiers.is_known_scheme(scheme):
+        problems.add("/scheme", "identifier.scheme_unknown", f"Unknown scheme {scheme!r}.")
+    elif not identifiers.is_valid_identifier(scheme, identifier):
         problems.add(
             "/identifier",
             "identifier.invalid",
-            f"{cmd.identifier!r} is not a valid {cmd.scheme} identifier.",
+            f"{identifier!r} is not a valid {scheme} identifier.",
         )
+
+
+def apply_for_registration(
+    cmd: commands.ApplyForRegistration, uow: IdentityUnitOfWork
+) -> Registration:
+    """Record an enterprise's application. Its identifier must be valid (the USCC check digit)
+    and neither registered nor already applied for."""
+    problems = ErrorList()
+    _check_identifier(problems, cmd.scheme, cmd.identifier)
+    for pointer, value, what in (
+        ("/name", cmd.name, "the legal name"),
+        ("/address", cmd.address, "the registered address"),
+        ("/contact/name", cmd.contact_name, "the contact's name"),
+    ):
+        if not value.strip():
+            problems.add(pointer, "required", f"Give {what}.")
+    local, _, domain = cmd.contact_email.partition("@")
+    if not local or "." not in domain:
+        problems.add("/contact/email", "email.invalid", "Not an e-mail address.")
+    if cmd.role not in REGISTRABLE_ROLES:
+        problems.add(
+            "/role",
+            "registration.role",
+            f"An enterprise registers as one of {sorted(r.value for r in REGISTRABLE_ROLES)}.",
+        )
+    problems.raise_if_any()
+    if uow.identity.enterprise_by_identifier(cmd.scheme, cmd.identifier) is not None:
+        raise errors.AlreadyExists(
+            "This enterprise is already registered.", identifier=cmd.identifier
+        )
+    if uow.identity.pending_registration(cmd.scheme, cmd.identifier) is not None:
+        raise errors.AlreadyExists(
+            "An application for this enterprise is already pending.", identifier=cmd.identifier
+        )
+    registration = Registration(
+        id=new_id("REG"),
+        scheme=cmd.scheme,
+        identifier=cmd.identifier,
+        name=cmd.name.strip(),
+        address=cmd.address.strip(),
+        contact_name=cmd.contact_name.strip(),
+        contact_email=cmd.contact_email.strip().lower(),
+        contact_phone=cmd.contact_phone,
+        role=cmd.role,
+        status=RegistrationStatus.PENDING,
+        submitted_at=uow.now(),
+    )
+    uow.identity.add_registration(registration)
+    uow.record(
+        events.RegistrationSubmitted(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            data={
+                "registration": registration.id,
+                "scheme": cmd.scheme,
+                "identifier": cmd.identifier,
+                "role": cmd.role.value,
+            },
+        )
+    )
+    return registration
+
+
+def decide_registration(
+    cmd: commands.DecideRegistration, uow: IdentityUnitOfWork
+) -> dict[str, Any]:
+    """Approve (the enterprise, its first operator and a one-time activation token, all in one
+    transaction) or reject (with a reason) a pending application."""
+    registration = uow.identity.get_registration(cmd.registration_id)
+    if registration is None:
+        raise errors.RegistrationNotFound("No such application.", id=cmd.registration_id)
+    if registration.status is not RegistrationStatus.PENDING:
+        raise errors.RegistrationDecided(
+            "This application is already decided.", status=registration.status.value
+        )
+    if not cmd.approve and not (cmd.reason or "").strip():
+        raise ValidationFailed(
+            [FieldError("/reason", "required", "Say why the application is rejected.")]
+        )
+    result: dict[str, Any] = {"id": registration.id}
+    if cmd.approve:
+        enterprise = register_enterprise(
+            commands.RegisterEnterprise(
+                actor=cmd.actor,
+                scheme=registration.scheme,
+                identifier=registration.identifier,
+                name=registration.name,
+            ),
+            uow,
+        )
+        operator = create_user(
+            commands.CreateUser(
+                actor=cmd.actor,
+                email=registration.contact_email,
+                name=registration.contact_name,
+                roles=frozenset({registration.role}),
+                enterprise=enterprise.id,
+                agency=None,
+            ),
+            uow,
+        )
+        activation = issue_token(
+            commands.IssueToken(
+                actor=cmd.actor,
+                user_id=operator.id,
+                label="activation",
+                expires_at=uow.now() + timedelta(days=cmd.activation_days),
+            ),
+            uow,
+        )
+        registration.status = RegistrationStatus.APPROVED
+        registration.enterprise_id, registration.user_id = enterprise.id, operator.id
+        result |= {
+            "enterprise": enterprise.id,
+            "operator": {"id": operator.id, "email": operator.email},
+            "activationToken": activation["token"],
+            "activationExpiresAt": isoformat(uow.now() + timedelta(days=cmd.activation_days)),
+        }
+    else:
+        registration.status = RegistrationStatus.REJECTED
+    registration.decided_at, registration.decided_by = uow.now(), cmd.actor
+    registration.reason = cmd.reason
+    uow.identity.save_registration(registration)
+    uow.record(
+        events.RegistrationDecided(
+            actor=cmd.actor,
+            occurred_at=uow.now(),
+            reason=cmd.reason,
+            data={
+                "registration": registration.id,
+                "status": registration.status.value,
+                "enterprise": registration.enterprise_id,
+                "user": registration.user_id,
+            },
+        )
+    )
+    return result | {"status": registration.status.value}
+
+
+def register_enterprise(cmd: commands.RegisterEnterprise, uow: IdentityUnitOfWork) -> Enterprise:
+    problems = ErrorList()
+    _check_identifier(problems, cmd.scheme, cmd.identifier)
     if not cmd.name.strip():
         problems.add("/name", "required", "An enterprise has a legal name.")
     problems.raise_if_any()

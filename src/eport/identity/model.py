@@ -97,3 +97,35 @@ class Credentials:
     totp_secret: str | None
     failed_logins: int
     locked_until: datetime | None
+
+
+class RegistrationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+REGISTRABLE_ROLES = frozenset({Role.TRADER, Role.BROKER, Role.CARRIER})
+
+
+@dataclass(slots=True)
+class Registration:
+    """An enterprise's application to use E-Port, until an administrator (or the registration
+    agency) approves it: then the enterprise and its first operator's account exist."""
+
+    id: str
+    scheme: str
+    identifier: str
+    name: str
+    address: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str | None
+    role: Role
+    status: RegistrationStatus
+    submitted_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+    enterprise_id: str | None = None
+    user_id: str | None = None

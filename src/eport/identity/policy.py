@@ -37,6 +37,7 @@ class Action(StrEnum):
     REQUEST_CERTIFICATE = "certificate.request"
     MANAGE_DELEGATIONS = "delegation.manage"
     REVOKE_CERTIFICATE = "certificate.revoke"
+    REVIEW_REGISTRATIONS = "registration.review"
 
 
 def _decide(
@@ -137,3 +138,20 @@ def require_officer(principal: Principal, action: Action) -> str:
         _decide(principal, action, None, False, "officer belongs to an agency")
         raise Forbidden("Only an agency's officer can do this.")
     return principal.agency
+
+
+def require_registrar(principal: Principal, registration_agency: str | None) -> None:
+    """Enterprise applications are reviewed by an administrator or by an officer of the
+    registration agency (``EPORT_REGISTRATION_AGENCY``)."""
+    if principal.has(Role.ADMIN):
+        _decide(principal, Action.REVIEW_REGISTRATIONS, None, True, "administrator")
+        return
+    if (
+        registration_agency
+        and principal.has(Role.OFFICER)
+        and principal.agency == registration_agency
+    ):
+        _decide(principal, Action.REVIEW_REGISTRATIONS, None, True, "registration agency")
+        return
+    _decide(principal, Action.REVIEW_REGISTRATIONS, None, False, "not a registrar")
+    raise Forbidden("Only an administrator or the registration agency reviews applications.")

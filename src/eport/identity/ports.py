@@ -11,6 +11,7 @@ from eport.identity.model import (
     Delegation,
     Enterprise,
     Principal,
+    Registration,
     User,
 )
 from eport.kernel.unit_of_work import UnitOfWork
@@ -44,6 +45,14 @@ class IdentityRepository(Protocol):
     def get_delegation(self, delegation_id: str) -> Delegation | None: ...
 
     def revoke_delegation(self, delegation_id: str) -> None: ...
+
+    def add_registration(self, registration: Registration) -> None: ...
+
+    def get_registration(self, registration_id: str) -> Registration | None: ...
+
+    def pending_registration(self, scheme: str, identifier: str) -> Registration | None: ...
+
+    def save_registration(self, registration: Registration) -> None: ...
 
 
 class PasswordHasher(Protocol):

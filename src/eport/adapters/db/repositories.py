@@ -16,6 +16,8 @@ from eport.identity.model import (
     Delegation,
     Enterprise,
     Principal,
+    Registration,
+    RegistrationStatus,
     Role,
     User,
 )
@@ -366,9 +368,46 @@ def _user(row: Any) -> User:
     )
 
 
+def _registration_row(registration: Registration) -> dict[str, Any]:
+    row = {f: getattr(registration, f) for f in Registration.__dataclass_fields__}
+    row["role"], row["status"] = registration.role.value, registration.status.value
+    return row
+
+
 class SqlIdentityRepository:
     def __init__(self, conn: sa.Connection, now: datetime) -> None:
         self.conn, self.now = conn, now
+
+    def add_registration(self, registration: Registration) -> None:
+        self.conn.execute(t.registrations.insert(), _registration_row(registration))
+
+    def _registration(self, where: Any) -> Registration | None:
+        row = self.conn.execute(sa.select(t.registrations).where(where)).mappings().first()
+        if row is None:
+            return None
+        values = dict(row)
+        values["role"] = Role(values["role"])
+        values["status"] = RegistrationStatus(values["status"])
+        return Registration(**values)
+
+    def get_registration(self, registration_id: str) -> Registration | None:
+        return self._registration(t.registrations.c.id == registration_id)
+
+    def pending_registration(self, scheme: str, identifier: str) -> Registration | None:
+        r = t.registrations
+        return self._registration(
+            sa.and_(
+                r.c.scheme == scheme,
+                r.c.identifier == identifier,
+                r.c.status == RegistrationStatus.PENDING.value,
+            )
+        )
+
+    def save_registration(self, registration: Registration) -> None:
+        row = _registration_row(registration)
+        self.conn.execute(
+            t.registrations.update().where(t.registrations.c.id == registration.id), row
+        )
 
     def add_enterprise(self, enterprise: Enterprise) -> None:
         self.conn.execute(

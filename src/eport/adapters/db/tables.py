@@ -319,3 +319,26 @@ delegations = sa.Table(
     sa.Column("created_by", sa.String(40), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
+
+registrations = sa.Table(
+    "registrations",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("scheme", sa.String(16), nullable=False),
+    sa.Column("identifier", sa.String(70), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("contact_name", sa.String(200), nullable=False),
+    sa.Column("contact_email", sa.String(254), nullable=False),
+    sa.Column("contact_phone", sa.String(40), nullable=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("submitted_at", UTCDateTime(), nullable=False),
+    sa.Column("decided_at", UTCDateTime(), nullable=True),
+    sa.Column("decided_by", sa.String(40), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("enterprise_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=True),
+    sa.Column("user_id", sa.String(40), nullable=True),
+    sa.Index("ix_registrations_status", "status", "submitted_at"),
+    sa.Index("ix_registrations_identifier", "scheme", "identifier"),
+)

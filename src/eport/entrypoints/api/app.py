@@ -28,6 +28,7 @@ from .errors import HANDLERS
 from .login import CredentialsController, LoginController, TokenController
 from .openapi import COMPONENTS
 from .pki import CertificateController, OcspController, PublicPkiController
+from .registrations import ApplicationController, RegistrationReviewController
 from .tasks import TaskController
 from .webhooks import WebhookController
 
@@ -97,6 +98,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         MeController,
         WebhookController,
         DelegationController,
+        ApplicationController,
+        RegistrationReviewController,
         LoginController,
         TokenController,
         CredentialsController,
