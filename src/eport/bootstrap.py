@@ -42,6 +42,7 @@ def build_bus() -> MessageBus:
         (dc.CancelDeclaration, dh.cancel),
         (dc.ReleaseDeclaration, dh.release),
         (rc.DecideTask, rh.decide),
+        (rc.IssueECertificate, rh.issue_ecertificate),
         (rc.PutCatalogueRule, rh.put_rule),
         (rc.RetireCatalogueRule, rh.retire_rule),
         (rc.PutAgency, rh.put_agency),

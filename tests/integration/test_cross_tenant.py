@@ -34,6 +34,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/declarations/{declaration_id}/cancel"): {"reason": "hijack"},
     ("POST", "/api/v1/declarations/{declaration_id}/release"): {"reason": "hijack"},
     ("POST", "/api/v1/tasks/{task_id}/decision"): {"decision": "reject", "reason": "hijack"},
+    ("POST", "/api/v1/tasks/{task_id}/e-certificates"): {"type": "856", "remarks": "forged"},
     ("POST", "/api/v1/pki/certificates/{serial}/revoke"): {"reason": "key_compromise"},
 }
 
@@ -43,6 +44,12 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     """The trader's documents: a declaration with three tasks, a webhook, a certificate."""
     api.eport.ensure_ca()
     dec = api.lodge("trader@demo", meat_import()).json()
+    # Quarantine accepted and certified; the other tasks stay pending.
+    quarantine_task = dec["agencies"]["quarantine"]["task"]
+    assert api.decide("quarantine@demo", quarantine_task, "accept").status_code == 200
+    ecert = api.post(
+        "quarantine@demo", f"/api/v1/tasks/{quarantine_task}/e-certificates", {"type": "856"}
+    ).json()
     hook = api.post("trader@demo", "/api/v1/webhooks", {"url": "https://trader.example/h"})
     make_key_and_csr(tmp_path / "k", tmp_path / "csr", "/CN=x")
     cert = api.post(
@@ -74,6 +81,7 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     ).json()
     return {
         "registration_id": registration["id"],
+        "ecertificate_id": ecert["id"],
         "delegation_id": delegation["id"],
         "declaration_id": dec["id"],
         "tasks": {a: v["task"] for a, v in dec["agencies"].items()},
@@ -84,12 +92,14 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
 
 def snapshot(api: Api, v: dict[str, Any]) -> Any:
     detail = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}").json()
+    ecerts = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}/e-certificates")
     hooks = api.get("trader@demo", "/api/v1/webhooks").json()["items"]
     certs = api.get("trader@demo", "/api/v1/pki/certificates").json()["items"]
     grants = api.get("trader@demo", "/api/v1/delegations").json()["items"]
     registrations = api.get("admin@demo", "/api/v1/admin/registrations", status="all")
     return (
         [(r["id"], r["status"]) for r in registrations.json()["items"]],
+        [c["id"] for c in ecerts.json()["items"]],
         [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
@@ -114,6 +124,7 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
     if "{declaration_id}" in path:
         url = path.replace("{declaration_id}", v["declaration_id"])
         url = url.replace("{revision}", "1").replace("{agency}", "quarantine")
+        url = url.replace("{certificate_id}", v["ecertificate_id"])
         if method == "GET":
             return [(url, READERS)]
         return [
@@ -197,6 +208,7 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "encoded",
         "agency",
         "registration_id",
+        "certificate_id",
     }
     for _, path in operations(api):
         names = set(re.findall(r"{(\w+)}", path))

@@ -280,3 +280,61 @@ def test_a_detached_jws_with_an_x5c_chain_is_accepted(signing: Api, tmp_path: Pa
     assert lone.json()["errors"][0]["code"] == "signature.unknown_issuer"  # type: ignore[attr-defined]
     junk = lodge("not.a.jws", raw)
     assert junk.json()["errors"][0]["code"] == "signature.malformed"  # type: ignore[attr-defined]
+
+
+def test_an_agency_issues_a_signed_e_certificate_that_openssl_verifies_sealed(
+    signing: Api, tmp_path: Path
+) -> None:
+    from tests.factories import meat_import
+
+    dec = signing.lodge("trader@demo", meat_import()).json()
+    did, task = dec["id"], dec["agencies"]["quarantine"]["task"]
+    officer = Operator(signing, "quarantine@demo", tmp_path)
+    raw = json.dumps({"type": "856", "remarks": "Inspected at Yangshan, no findings"}).encode()
+
+    def issue(user: str, task_id: str, content: bytes, signature: str | None = None) -> object:
+        headers = signing.headers(user, **{"Content-Type": "application/json"})
+        if signature is not None:
+            headers["X-EPort-Signature"] = signature
+        return signing.client.post(
+            f"/api/v1/tasks/{task_id}/e-certificates", content=content, headers=headers
+        )
+
+    # Only on goods the agency accepted; only its own task; only certificate types.
+    early = issue("quarantine@demo", task, raw)
+    assert early.status_code == 409  # type: ignore[attr-defined]
+    assert signing.decide("quarantine@demo", task, "accept").status_code == 200
+    assert issue("customs@demo", task, raw).status_code == 404  # type: ignore[attr-defined]
+    wrong = issue("quarantine@demo", task, json.dumps({"type": "380"}).encode())
+    assert wrong.json()["errors"][0]["pointer"] == "/type"  # type: ignore[attr-defined]
+
+    issued = issue("quarantine@demo", task, raw, officer.sign(raw))
+    assert issued.status_code == 201, issued.text  # type: ignore[attr-defined]
+    number = issued.json()["id"]  # type: ignore[attr-defined]
+    listed = signing.get("trader@demo", f"/api/v1/declarations/{did}/e-certificates").json()
+    assert [(c["id"], c["type"], c["signed"]) for c in listed["items"]] == [(number, "856", True)]
+
+    der = signing.client.get(
+        f"/api/v1/declarations/{did}/e-certificates/{number}",
+        headers={**signing.headers("trader@demo"), "Accept": "application/pkcs7-mime"},
+    )
+    assert der.status_code == 200
+    (tmp_path / "ecert.p7m").write_bytes(der.content)
+    (tmp_path / "root.pem").write_bytes(signing.client.get("/pki/root.crt").content)
+    out = openssl(
+        "cms", "-verify", "-binary", "-inform", "DER", "-in", str(tmp_path / "ecert.p7m"),
+        "-CAfile", str(tmp_path / "root.pem"),
+    )  # fmt: skip
+    document = json.loads(out.stdout)
+    assert document["type"] == "eport.e-certificate/1"
+    assert (document["certificateType"], document["agency"]) == ("856", "quarantine")
+    assert document["officerSignature"]["signer"] == officer.serial
+    assert document["goods"][0]["hsCode"] == meat_import()["goodsItems"][0]["hsCode"]
+    # The officer's own signature inside verifies over the bytes the officer sent.
+    (tmp_path / "officer.der").write_bytes(base64.b64decode(document["officerSignature"]["cms"]))
+    (tmp_path / "request.json").write_bytes(raw)
+    openssl(
+        "cms", "-verify", "-binary", "-inform", "DER", "-in", str(tmp_path / "officer.der"),
+        "-content", str(tmp_path / "request.json"), "-CAfile", str(tmp_path / "root.pem"),
+        "-purpose", "any",
+    )  # fmt: skip

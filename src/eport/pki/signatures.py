@@ -27,6 +27,7 @@ class DocumentKind(StrEnum):
     AMENDMENT = "amendment"
     DECISION = "decision"  # an agency officer's accept / reject / query
     DELEGATION = "delegation"  # a power of attorney, signed by the grantor
+    E_CERTIFICATE = "ecertificate"  # an agency's certificate (origin, health, quarantine ...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,3 +46,13 @@ class PutAgency(Command):
     name: str
     interests: tuple[str, ...]
     active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueECertificate(Command):
+    agency: str
+    task_id: str
+    type: str
+    remarks: str | None = None
+    signature: bytes | None = None  # the officer's detached CMS over the request, verified
+    signer_serial: str | None = None

@@ -21,3 +21,8 @@ class CatalogueRuleChanged(Event):
 @dataclass(frozen=True, kw_only=True)
 class AgencyChanged(Event):
     name: ClassVar[str] = "agency.changed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ECertificateIssued(Event):
+    name: ClassVar[str] = "ecertificate.issued"

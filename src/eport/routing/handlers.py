@@ -7,8 +7,17 @@ import dataclasses
 from typing import Any
 
 from eport.kernel.errors import ErrorList
+from eport.kernel.ids import new_id
 from eport.routing import commands, errors, events
-from eport.routing.model import DECISION_STATE, Agency, CatalogueRule, Decision, TaskState
+from eport.routing.model import (
+    DECISION_STATE,
+    E_CERTIFICATE_TYPES,
+    Agency,
+    CatalogueRule,
+    Decision,
+    ECertificate,
+    TaskState,
+)
 from eport.routing.ports import RoutingUnitOfWork
 
 
@@ -141,3 +150,49 @@ def put_agency(cmd: commands.PutAgency, uow: RoutingUnitOfWork) -> Agency:
         )
     )
     return agency
+
+
+def issue_ecertificate(cmd: commands.IssueECertificate, uow: RoutingUnitOfWork) -> ECertificate:
+    """An agency certifies goods it accepted: the task must be its own and accepted."""
+    task = uow.tasks.get(cmd.task_id)
+    if task is None or task.agency != cmd.agency:
+        raise errors.TaskNotFound("No such task.", id=cmd.task_id)
+    if cmd.type not in E_CERTIFICATE_TYPES:
+        problems = ErrorList()
+        problems.add(
+            "/type", "code.unknown", f"An e-certificate is one of {sorted(E_CERTIFICATE_TYPES)}."
+        )
+        problems.raise_if_any()
+    if task.state is not TaskState.ACCEPTED:
+        raise errors.TaskNotPending(
+            f"This task is {task.state.value}; certify only what your agency accepted.",
+            state=task.state.value,
+        )
+    certificate = ECertificate(
+        id=new_id("ECT"),
+        declaration_id=task.declaration_id,
+        agency=task.agency,
+        type=cmd.type,
+        revision=task.revision,
+        remarks=(cmd.remarks or "").strip() or None,
+        issued_by=cmd.actor,
+        issued_at=uow.now(),
+        signature=cmd.signature,
+        signer_serial=cmd.signer_serial,
+    )
+    uow.ecertificates.add(certificate)
+    uow.record(
+        events.ECertificateIssued(
+            declaration_id=task.declaration_id,
+            actor=cmd.actor,
+            agency=task.agency,
+            occurred_at=uow.now(),
+            data={
+                "certificate": certificate.id,
+                "type": cmd.type,
+                "revision": task.revision,
+                **({"signer": cmd.signer_serial} if cmd.signature is not None else {}),
+            },
+        )
+    )
+    return certificate

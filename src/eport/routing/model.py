@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from eport.datamodel.declaration import Declaration, GoodsItem
@@ -250,3 +250,32 @@ def plan_reroute(
     add = {a: tuple(r) for a, r in new_agencies.items() if a not in live}
     withdraw = tuple(sorted(a for a in live if a not in new_agencies))
     return ReroutePlan(tuple(reopen), add, withdraw, tuple(unaffected))
+
+
+# The certificates an agency issues electronically (UN/EDIFACT 1001 document codes).
+E_CERTIFICATE_TYPES: dict[str, str] = {
+    "861": "Certificate of origin",
+    "865": "Preferential certificate of origin",
+    "851": "Phytosanitary certificate",
+    "852": "Sanitary (health) certificate",
+    "853": "Veterinary certificate",
+    "856": "Quarantine certificate",
+    "929": "Goods control certificate",
+}
+
+
+@dataclass(slots=True)
+class ECertificate:
+    """A certificate an agency issues on a declaration it accepted (origin, health, quarantine
+    ...). E-Port seals it, so a foreign single window can verify it offline."""
+
+    id: str
+    declaration_id: str
+    agency: str
+    type: str
+    revision: int
+    remarks: str | None
+    issued_by: str
+    issued_at: datetime
+    signature: bytes | None = None  # the officer's own detached CMS over the request
+    signer_serial: str | None = None

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from eport.kernel.unit_of_work import UnitOfWork
-from eport.routing.model import Agency, Catalogue, CatalogueRule, Task
+from eport.routing.model import Agency, Catalogue, CatalogueRule, ECertificate, Task
 
 
 class TaskRepository(Protocol):
@@ -19,6 +19,10 @@ class TaskRepository(Protocol):
     def save(self, task: Task) -> None:
         """Persist the task; raises Conflict if it changed since it was read."""
         ...
+
+
+class ECertificateRepository(Protocol):
+    def add(self, certificate: ECertificate) -> None: ...
 
 
 class CatalogueReader(Protocol):
@@ -43,3 +47,4 @@ class RoutingUnitOfWork(UnitOfWork, Protocol):
     tasks: TaskRepository
     catalogue: CatalogueRepository
     declarations: DeclarationLock
+    ecertificates: ECertificateRepository

@@ -37,6 +37,7 @@ from eport.routing.model import (
     CatalogueRule,
     Conditions,
     Decision,
+    ECertificate,
     RequiredDocument,
     Task,
     TaskState,
@@ -206,6 +207,17 @@ def _task(row: Any) -> Task:
         decided_by=row["decided_by"],
         version=row["version"],
     )
+
+
+class SqlECertificateRepository:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def add(self, certificate: ECertificate) -> None:
+        self.conn.execute(
+            t.e_certificates.insert(),
+            {f: getattr(certificate, f) for f in ECertificate.__dataclass_fields__},
+        )
 
 
 class SqlTaskRepository:

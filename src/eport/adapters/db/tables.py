@@ -342,3 +342,24 @@ registrations = sa.Table(
     sa.Index("ix_registrations_status", "status", "submitted_at"),
     sa.Index("ix_registrations_identifier", "scheme", "identifier"),
 )
+
+e_certificates = sa.Table(
+    "e_certificates",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column(
+        "declaration_id",
+        sa.String(40),
+        sa.ForeignKey("declarations.id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("agency", sa.String(32), sa.ForeignKey("agencies.code"), nullable=False),
+    sa.Column("type", sa.String(3), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("remarks", sa.Text, nullable=True),
+    sa.Column("issued_by", sa.String(40), nullable=False),
+    sa.Column("issued_at", UTCDateTime(), nullable=False),
+    sa.Column("signature", sa.LargeBinary, nullable=True),
+    sa.Column("signer_serial", sa.String(40), nullable=True),
+)

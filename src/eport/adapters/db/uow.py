@@ -21,6 +21,7 @@ from .repositories import (
     SqlCertificateRepository,
     SqlCredentialStore,
     SqlDeclarationRepository,
+    SqlECertificateRepository,
     SqlIdempotencyStore,
     SqlIdentityRepository,
     SqlSubscriptionRepository,
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self._owners: dict[str, str] = {}
         self.declarations = SqlDeclarationRepository(conn, self._now, self._owners)
         self.tasks = SqlTaskRepository(conn, self._now)
+        self.ecertificates = SqlECertificateRepository(conn)
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)
         self.idempotency = SqlIdempotencyStore(conn, self._now)
         self.identity = SqlIdentityRepository(conn, self._now)

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eport.kernel.clock import isoformat
+from eport.routing.model import E_CERTIFICATE_TYPES
 
 from . import tables as t
 
@@ -396,3 +397,59 @@ def decision_notice(conn: sa.Connection, header: Any, agency: str) -> dict[str, 
     if "signature" in data:
         notice["officerSignature"] = {"signer": data.get("signer"), "cms": data["signature"]}
     return notice
+
+
+def ecertificate_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "declarationId": row["declaration_id"],
+        "agency": row["agency"],
+        "type": row["type"],
+        "typeName": E_CERTIFICATE_TYPES.get(row["type"], row["type"]),
+        "revision": row["revision"],
+        "remarks": row["remarks"],
+        "issuedBy": row["issued_by"],
+        "issuedAt": isoformat(row["issued_at"]),
+        "signed": row["signature"] is not None,
+    }
+
+
+def ecertificates(conn: sa.Connection, declaration_id: str) -> list[dict[str, Any]]:
+    e = t.e_certificates
+    rows = conn.execute(
+        sa.select(e).where(e.c.declaration_id == declaration_id).order_by(e.c.issued_at, e.c.id)
+    ).mappings()
+    return [ecertificate_json(r) for r in rows]
+
+
+def ecertificate_document(
+    conn: sa.Connection, header: Any, certificate_id: str
+) -> dict[str, Any] | None:
+    """What a sealed e-certificate states: the agency certifies these goods of this
+    declaration, with the officer's own signature if there was one."""
+    e = t.e_certificates
+    row = (
+        conn.execute(
+            sa.select(e).where(e.c.id == certificate_id, e.c.declaration_id == header["id"])
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    document = ecertificate_json(row)
+    del document["signed"]
+    document |= {
+        "certificateType": document.pop("type"),
+        "type": "eport.e-certificate/1",
+        "enterprise": header["owner_id"],
+        "declarationType": header["declaration_type"],
+        "traderReference": header["trader_reference"],
+        "goods": _goods(conn, header["id"], row["revision"]),
+    }
+    if row["signature"] is not None:
+        document["officerSignature"] = {
+            "signer": row["signer_serial"],
+            "cms": base64.b64encode(row["signature"]).decode(),
+        }
+    return document

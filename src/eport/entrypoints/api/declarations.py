@@ -300,6 +300,36 @@ class DeclarationController(Controller):
             raise NotFound("That agency has not decided on this declaration.", id=declaration_id)
         return sealed_response(request, body, "notice", f"{declaration_id}-{agency}.p7m")
 
+    @get("/{declaration_id:str}/e-certificates", summary="The agencies' e-certificates")
+    async def ecertificates(
+        self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+    ) -> dict[str, Any]:
+        await self._visible(request, principal, declaration_id)
+        items = await read(eport_of(request), lambda c: views.ecertificates(c, declaration_id))
+        return {"items": items}
+
+    @get(
+        "/{declaration_id:str}/e-certificates/{certificate_id:str}",
+        summary="One e-certificate, sealed by E-Port (CMS, verifiable with openssl)",
+    )
+    async def ecertificate(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        declaration_id: str,
+        certificate_id: str,
+    ) -> Response[Any]:
+        """The certificate (`eport.e-certificate/1`: type, issuing agency and officer, goods,
+        remarks, the officer's own signature if any), sealed like the receipt.
+        `Accept: application/pkcs7-mime` gives the DER CMS."""
+        header = await self._visible(request, principal, declaration_id)
+        body = await read(
+            eport_of(request), lambda c: views.ecertificate_document(c, header, certificate_id)
+        )
+        if body is None:
+            raise NotFound("No such e-certificate.", id=certificate_id)
+        return sealed_response(request, body, "certificate", f"{certificate_id}.p7m")
+
     @post(
         "/{declaration_id:str}/amendments",
         status_code=201,

@@ -15,7 +15,7 @@ from eport.identity.model import Principal
 from eport.kernel.errors import FieldError, NotFound, ValidationFailed
 from eport.pki.signatures import DocumentKind
 from eport.routing import commands as rc
-from eport.routing.model import Decision, TaskState
+from eport.routing.model import Decision, ECertificate, TaskState
 
 from .common import eport_of, execute, json_body, read
 from .openapi import request_body
@@ -26,6 +26,11 @@ class DecisionBody(Model):
     decision: Literal["accept", "reject", "query"]
     reason: str | None = Field(default=None, max_length=2000)
     revision: int | None = Field(default=None, ge=1)
+
+
+class ECertificateBody(Model):
+    type: str = Field(min_length=3, max_length=3, description="861, 865, 851, 852, 853, 856, 929")
+    remarks: str | None = Field(default=None, max_length=4000)
 
 
 class TaskController(Controller):
@@ -111,3 +116,38 @@ class TaskController(Controller):
             ),
         )
         return result
+
+    @post(
+        "/{task_id:str}/e-certificates",
+        status_code=201,
+        summary="Issue an e-certificate on goods your agency accepted",
+        operation_class=request_body(ECertificateBody),
+    )
+    async def ecertificate(
+        self, request: Request[Any, Any, Any], principal: Principal, task_id: str
+    ) -> dict[str, Any]:
+        """`{"type": "856", "remarks": "..."}`: a certificate of origin (861, 865), a
+        phytosanitary (851), health (852), veterinary (853), quarantine (856) or goods control
+        (929) certificate, on an accepted task of your agency. It may carry the officer's
+        `X-EPort-Signature`. The trader fetches it sealed from
+        `/api/v1/declarations/{id}/e-certificates/{certificateId}`."""
+        own = policy.require_officer(principal, policy.Action.DECIDE)
+        body, raw = await json_body(request, ECertificateBody)
+        signed = await verified_signature(
+            request, raw, set(), DocumentKind.E_CERTIFICATE, agency=own
+        )
+        issued: ECertificate = await execute(
+            eport_of(request),
+            rc.IssueECertificate(
+                actor=principal.user_id,
+                agency=own,
+                task_id=task_id,
+                type=body.type,
+                remarks=body.remarks,
+                signature=signed[0] if signed else None,
+                signer_serial=signed[1] if signed else None,
+            ),
+        )
+        return views.ecertificate_json(
+            {f: getattr(issued, f) for f in ECertificate.__dataclass_fields__}
+        )
