@@ -509,3 +509,32 @@ def test_release_notice_and_decisions_are_sealed_and_openssl_verifies_them(
         check=False,
     )
     assert verified.returncode == 0 and "VERIFIED" in verified.stdout, verified.stdout
+
+
+def test_eport_ca_init_can_put_the_root_key_offline(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPORT_")}
+    env |= {"EPORT_CA_PASSPHRASE": "ceremony passphrase", "EPORT_ENVIRONMENT": "production"}
+    offline = tmp_path / "usb"
+    done = subprocess.run(
+        [sys.executable, "-m", "eport", "ca", "init", "--data-dir", str(tmp_path / "data"),
+         "--root-key-dir", str(offline), "--organization", "Ceremony Port"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    pki = tmp_path / "data" / "pki"
+    assert sorted(p.name for p in pki.glob("*.key")) == ["issuing.key", "seal.key"]
+    assert "ENCRYPTED PRIVATE KEY" in (offline / "root.key").read_text()
+    # The offline root key is the one that signed the issuing CA.
+    root_pub = openssl(
+        "pkey", "-in", str(offline / "root.key"), "-passin", "pass:ceremony passphrase", "-pubout"
+    ).stdout
+    cert_pub = openssl("x509", "-in", str(pki / "root.crt"), "-noout", "-pubkey").stdout
+    assert root_pub == cert_pub
+    assert (
+        openssl("verify", "-CAfile", str(pki / "root.crt"), str(pki / "issuing.crt"))
+        .stdout.strip()
+        .endswith(": OK")
+    )

@@ -141,6 +141,10 @@ def ca_init(
     ] = None,
     organization: Annotated[str | None, typer.Option(help="Name in the CA certificates.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Data directory.")] = None,
+    root_key_dir: Annotated[
+        Path | None,
+        typer.Option(help="Write the root key here (offline media), not beside the others."),
+    ] = None,
 ) -> None:
     """Create the root and issuing CA and the platform seal.
 
@@ -157,7 +161,7 @@ def ca_init(
         overrides["ca_organization"] = organization
     settings = Settings(**overrides)  # type: ignore[arg-type]
     try:
-        vault = create_ca(settings)
+        vault = create_ca(settings, root_key_dir)
     except (FileExistsError, ValueError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from None
@@ -165,6 +169,8 @@ def ca_init(
         f"[green]CA created[/] in {settings.pki_dir} ({settings.ca_algorithm}), keys in "
         f"{vault.description}; publish {settings.pki_dir / 'root.crt'} as the trust anchor."
     )
+    if root_key_dir is not None:
+        console.print(f"The root key is in {root_key_dir / 'root.key'}: keep it offline.")
 
 
 @app.command("verify")

@@ -128,14 +128,21 @@ def _ca_certificate(
 
 
 def init_ca(
-    directory: Path, vault: KeyVault, *, algorithm: KeyAlgorithm, organization: str, now: datetime
+    directory: Path,
+    vault: KeyVault,
+    *,
+    algorithm: KeyAlgorithm,
+    organization: str,
+    now: datetime,
+    root_vault: KeyVault | None = None,
 ) -> None:
     """Create the root and the issuing CA (keys in ``vault``, certificates in ``directory``).
+    The root key goes to ``root_vault`` if given (offline media), else to ``vault``.
     Refuses to overwrite an existing CA."""
     directory.mkdir(parents=True, exist_ok=True)
     if (directory / "root.crt").exists():
         raise FileExistsError(f"a CA already exists in {directory}")
-    root_key = vault.create("root", algorithm)
+    root_key = (root_vault or vault).create("root", algorithm)
     issuing_key = vault.create("issuing", algorithm)
     root_name = _name(f"{organization} Root CA", organization)
     issuing_name = _name(f"{organization} Issuing CA", organization)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from pathlib import Path
 
 from eport.config import Settings
 from eport.kernel.clock import utcnow
@@ -49,14 +50,24 @@ def ca_exists(settings: Settings) -> bool:
     return (settings.pki_dir / "issuing.crt").exists()
 
 
-def create_ca(settings: Settings) -> KeyVault:
+def create_ca(settings: Settings, root_key_dir: Path | None = None) -> KeyVault:
+    """Create the CA. With ``root_key_dir`` (file keys only) the root key is written there,
+    e.g. to removable media, and never into the server's pki directory."""
     vault = key_vault(settings)
+    root_vault = None
+    if root_key_dir is not None:
+        if settings.ca_pkcs11_module:
+            raise ValueError("--root-key-dir is for key files; an HSM keeps the root on its token")
+        if root_key_dir.resolve() == settings.pki_dir.resolve():
+            raise ValueError("--root-key-dir must not be the server's pki directory")
+        root_vault = FileVault(root_key_dir, ca_passphrase(settings))
     init_ca(
         settings.pki_dir,
         vault,
         algorithm=KeyAlgorithm(settings.ca_algorithm),
         organization=settings.ca_organization,
         now=utcnow(),
+        root_vault=root_vault,
     )
     return vault
 
