@@ -40,6 +40,9 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         "dispatcher_interval_seconds": 0.05,
         "webhook_backoff_seconds": 0.05,
         "webhook_timeout_seconds": 2.0,
+        # Most tests lodge imports without a manifest; tests/integration/test_manifests.py
+        # turns the check on.
+        "manifest_required": False,
     }
     if backend == "postgres":
         assert POSTGRES_URL

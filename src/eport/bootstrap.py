@@ -20,11 +20,14 @@ from eport.adapters.dispatcher import Dispatcher
 from eport.config import Settings
 from eport.declarations import commands as dc
 from eport.declarations import handlers as dh
+from eport.declarations.bills import CargoRules
 from eport.identity import commands as ic
 from eport.identity import handlers as ih
 from eport.kernel.clock import Clock, utcnow
 from eport.kernel.messagebus import CommandHandler, MessageBus
 from eport.kernel.messages import Command
+from eport.manifests import commands as mc
+from eport.manifests import handlers as mh
 from eport.notifications import commands as nc
 from eport.notifications import handlers as nh
 from eport.pki import commands as pc
@@ -46,6 +49,10 @@ def build_bus() -> MessageBus:
         (rc.PutCatalogueRule, rh.put_rule),
         (rc.RetireCatalogueRule, rh.retire_rule),
         (rc.PutAgency, rh.put_agency),
+        (mc.LodgeManifest, mh.lodge_manifest),
+        (mc.RecordArrival, mh.record_arrival),
+        (mc.RecordDeparture, mh.record_departure),
+        (mc.GateOut, mh.gate_out),
         (ic.RegisterEnterprise, ih.register_enterprise),
         (ic.ApplyForRegistration, ih.apply_for_registration),
         (ic.DecideRegistration, ih.decide_registration),
@@ -141,6 +148,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
         batch_max=settings.writer_batch_max,
     )
     writer.ca = load_ca(settings)
+    writer.cargo_rules = CargoRules(settings.manifest_required, settings.gross_mass_tolerance)
     app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus())
     if settings.is_sqlite:
         app.checkpointer = Checkpointer(read_engine)

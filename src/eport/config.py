@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     ca_pkcs11_module: str | None = None
     ca_pkcs11_token: str = "eport"  # noqa: S105 (a token label, not a secret)
     ca_pkcs11_pin: SecretStr | None = None
+    # An import's bill of lading must be on a lodged manifest, and match it: gross mass within
+    # this fraction of the bill's.
+    manifest_required: bool = True
+    gross_mass_tolerance: Decimal = Field(default=Decimal("0.02"), ge=0, le=1)
     # The agency whose officers may approve enterprise registrations (besides administrators).
     registration_agency: str | None = "commerce"
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).

@@ -64,6 +64,7 @@ def free_port() -> int:
 def server_env(database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EPORT_")}
     env["EPORT_ENVIRONMENT"] = "test"
+    env["EPORT_MANIFEST_REQUIRED"] = "false"  # it lodges imports without manifests
     if database_url:
         env["EPORT_DATABASE_URL"] = database_url
     return env

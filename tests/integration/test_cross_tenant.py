@@ -14,7 +14,7 @@ import pytest
 
 from eport.entrypoints.seed import USERS
 from tests.conftest import Api
-from tests.factories import meat_import
+from tests.factories import manifest, meat_import
 from tests.pki_client import make_key_and_csr
 
 ALL_USERS = [email for email, *_ in USERS]
@@ -79,7 +79,11 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
             "contact": {"name": "A", "email": "a@applicant.example"},
         },
     ).json()
+    carried = api.client.post(
+        "/api/v1/manifests", json=manifest(), headers=api.headers("carrier@demo", "xt-man")
+    ).json()
     return {
+        "manifest_id": carried["id"],
         "registration_id": registration["id"],
         "ecertificate_id": ecert["id"],
         "delegation_id": delegation["id"],
@@ -97,9 +101,11 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     certs = api.get("trader@demo", "/api/v1/pki/certificates").json()["items"]
     grants = api.get("trader@demo", "/api/v1/delegations").json()["items"]
     registrations = api.get("admin@demo", "/api/v1/admin/registrations", status="all")
+    carried = api.get("carrier@demo", f"/api/v1/manifests/{v['manifest_id']}").json()
     return (
         [(r["id"], r["status"]) for r in registrations.json()["items"]],
         [c["id"] for c in ecerts.json()["items"]],
+        (carried["status"], [b["declarationId"] for b in carried["bills"]]),
         [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
@@ -139,6 +145,10 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    if "{manifest_id}" in path:
+        url = path.replace("{manifest_id}", v["manifest_id"])
+        readers = {"carrier@demo", "customs@demo", "terminal@demo", "admin@demo"}
+        return [(url, readers if method == "GET" else {"carrier@demo"})]
     if "{registration_id}" in path:
         url = path.replace("{registration_id}", v["registration_id"])
         return [(url, {"admin@demo", "commerce@demo"})]
@@ -209,6 +219,7 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "agency",
         "registration_id",
         "certificate_id",
+        "manifest_id",
     }
     for _, path in operations(api):
         names = set(re.findall(r"{(\w+)}", path))

@@ -262,6 +262,7 @@ class Declaration(Model):
     insurance: Amount = Decimal(0)
     transport_document: TransportDocument | None = None
     containers: tuple[ContainerNumber, ...] = Field(default=(), max_length=200)
+    total_packages: int | None = Field(default=None, ge=1, le=9_999_999, strict=True)
     goods_items: tuple[GoodsItem, ...] = Field(min_length=1, max_length=999)
     documents: tuple[DocumentReference, ...] = Field(default=(), max_length=100)
 

@@ -11,6 +11,7 @@ from eport.datamodel.codelists import DOCUMENT_TYPES
 from eport.datamodel.declaration import Declaration as Document
 from eport.datamodel.validation import validate_document
 from eport.declarations import commands, errors, events
+from eport.declarations.bills import check_against_bill
 from eport.declarations.model import (
     AMENDABLE,
     CANCELLABLE,
@@ -31,6 +32,7 @@ from eport.kernel.errors import (
     ValidationFailed,
 )
 from eport.kernel.ids import new_id
+from eport.manifests.model import Bill
 from eport.routing.events import TaskDecided
 from eport.routing.model import (
     OPEN_TASK_STATES,
@@ -105,6 +107,22 @@ def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") ->
     return routing
 
 
+def _bill_for(uow: DeclarationsUnitOfWork, doc: Document) -> Bill | None:
+    if doc.declaration_type != "IM" or doc.transport_document is None:
+        return None
+    return uow.manifests.open_bill(doc.transport_document.reference)
+
+
+def _relink_bill(
+    uow: DeclarationsUnitOfWork, record: DeclarationRecord, old: Bill | None, new: Bill | None
+) -> None:
+    """After an amendment the declaration covers the new bill, and no longer the old one."""
+    if old is not None and old.declaration_id == record.id and (new is None or new != old):
+        uow.manifests.link_bill(old.manifest_id, old.reference, None)
+    if new is not None and new.declaration_id != record.id:
+        uow.manifests.link_bill(new.manifest_id, new.reference, record.id)
+
+
 def _receipt(raw: bytes, received_at: Any) -> Receipt:
     return Receipt(received_at, hashlib.sha256(raw).hexdigest(), len(raw))
 
@@ -132,10 +150,18 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         if replay is not None:
             return replay
         raise
+    doc = cmd.document
+    bill = _bill_for(uow, doc)
+    try:
+        check_against_bill(doc, bill, uow.cargo_rules, None)
+    except ValidationFailed:
+        replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
+        if replay is not None:  # the first lodging linked the bill, or the manifest changed
+            return replay
+        raise
     now = uow.now()
     declaration_id = new_id("DEC")
     receipt = _receipt(cmd.raw, cmd.received_at)
-    doc = cmd.document
     record = DeclarationRecord(
         id=declaration_id,
         owner=cmd.enterprise,
@@ -179,6 +205,8 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         return replay
     uow.declarations.add(record, revision)
     uow.tasks.add_many(tasks)
+    if bill is not None and doc.transport_document is not None:
+        uow.manifests.link_bill(bill.manifest_id, bill.reference, declaration_id)
     uow.record(
         events.DeclarationLodged(
             declaration_id=declaration_id,
@@ -241,6 +269,9 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             [FieldError("/declaration", "amendment.no_change", "The amendment changes nothing.")]
         )
     new_routing = _route(uow, new_doc, prefix="/declaration")
+    new_bill = _bill_for(uow, new_doc)
+    check_against_bill(new_doc, new_bill, uow.cargo_rules, record.id, prefix="/declaration")
+    _relink_bill(uow, record, _bill_for(uow, record.document), new_bill)
     old_routing = uow.catalogue.in_force(record.lodged_at.date()).route(
         record.document, record.lodged_at.date()
     )
@@ -376,6 +407,9 @@ def cancel(cmd: commands.CancelDeclaration, uow: DeclarationsUnitOfWork) -> dict
         if task.state in OPEN_TASK_STATES or task.state is TaskState.ACCEPTED:
             task.state = TaskState.CANCELLED
             uow.tasks.save(task)
+    bill = _bill_for(uow, record.document)
+    if bill is not None and bill.declaration_id == record.id:  # the bill may be declared anew
+        uow.manifests.link_bill(bill.manifest_id, bill.reference, None)
     previous, record.status, record.updated_at = record.status, Status.CANCELLED, uow.now()
     uow.declarations.save(record)
     uow.record(

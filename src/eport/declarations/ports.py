@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from eport.declarations.bills import CargoRules
 from eport.declarations.model import DeclarationRecord, Revision
 from eport.kernel.unit_of_work import UnitOfWork
+from eport.manifests.model import Bill
 from eport.routing.ports import CatalogueReader, TaskRepository
 
 
@@ -41,8 +43,16 @@ class IdempotencyStore(Protocol):
     def put(self, scope: str, key: str, response: StoredResponse) -> None: ...
 
 
+class BillRegistry(Protocol):
+    def open_bill(self, reference: str) -> Bill | None: ...
+
+    def link_bill(self, manifest_id: str, reference: str, declaration_id: str | None) -> None: ...
+
+
 class DeclarationsUnitOfWork(UnitOfWork, Protocol):
     declarations: DeclarationRepository
+    manifests: BillRegistry
+    cargo_rules: CargoRules
     tasks: TaskRepository
     catalogue: CatalogueReader
     idempotency: IdempotencyStore

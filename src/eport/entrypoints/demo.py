@@ -259,7 +259,9 @@ def _export(w: Walkthrough) -> dict[str, Any]:
 
 def run_demo(console: Console | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="eport-demo-") as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", environment="development")
+        settings = Settings(
+            data_dir=Path(tmp) / "data", environment="development", manifest_required=False
+        )
         eport = bootstrap(settings)
         seed_demo(eport)
         tokens = {email: issue_token(eport, email, "demo") for email, *_ in USERS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+from decimal import Decimal
 from typing import Any
 
 from eport.datamodel.identifiers import make_uscc
@@ -204,3 +205,46 @@ def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str
 
 def clone(doc: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(doc)
+
+
+def manifest(*bills: dict[str, Any], **over: Any) -> dict[str, Any]:
+    """A carrier's manifest for the vessel of ``import_declaration``, arriving at Shanghai."""
+    doc: dict[str, Any] = {
+        "conveyance": {"mode": "1", "identifier": "IMO9321483", "name": "EVER GIVEN"},
+        "voyage": "0421E",
+        "customsOffice": "CNSHA01",
+        "placeOfArrival": "CNSHA",
+        "expectedArrival": "2026-12-01T06:00:00Z",
+        "bills": list(bills) or [bill()],
+    }
+    doc.update(over)
+    return doc
+
+
+def bill(
+    reference: str = "MAEU123456789",
+    consignee: str = TRADER_USCC,
+    containers: tuple[str, ...] = ("CSQU3054383",),
+    lines: tuple[tuple[str, int, str], ...] = (("Portable laptop computers", 100, "300"),),
+) -> dict[str, Any]:
+    """A bill of lading; ``lines`` are (description, packages, gross mass in kg)."""
+    goods = [
+        {"sequence": n, "description": d, "packages": p, "grossMass": m}
+        for n, (d, p, m) in enumerate(lines, start=1)
+    ]
+    return {
+        "reference": reference,
+        "consignor": {"name": "Acme Exports Pty Ltd", "country": "VN"},
+        "consignee": {
+            "name": "Shanghai Eastern Trading Co., Ltd.",
+            "identifier": {"scheme": "USCC", "value": consignee},
+            "country": "CN",
+        },
+        "placeOfLoading": "VNSGN",
+        "placeOfDischarge": "CNSHA",
+        "packages": sum(p for _, p, _ in lines),
+        "packageType": "CT",
+        "grossMass": str(sum(Decimal(m) for _, _, m in lines)),
+        "containers": list(containers),
+        "goods": goods,
+    }

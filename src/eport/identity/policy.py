@@ -38,6 +38,10 @@ class Action(StrEnum):
     MANAGE_DELEGATIONS = "delegation.manage"
     REVOKE_CERTIFICATE = "certificate.revoke"
     REVIEW_REGISTRATIONS = "registration.review"
+    LODGE_MANIFEST = "manifest.lodge"
+    READ_MANIFEST = "manifest.read"
+    GATE_OUT = "gate.out"
+    READ_DISCREPANCIES = "manifest.discrepancies"
 
 
 def _decide(
@@ -155,3 +159,20 @@ def require_registrar(principal: Principal, registration_agency: str | None) -> 
         return
     _decide(principal, Action.REVIEW_REGISTRATIONS, None, False, "not a registrar")
     raise Forbidden("Only an administrator or the registration agency reviews applications.")
+
+
+def can_read_manifest(principal: Principal, carrier: str, manifest_id: str) -> None:
+    """The carrier reads its own manifests; customs officers, the terminal and administrators
+    read every manifest (they work the cargo)."""
+    if principal.enterprise is not None and principal.enterprise == carrier:
+        _decide(principal, Action.READ_MANIFEST, manifest_id, True, "own manifest")
+        return
+    if (
+        principal.has(Role.TERMINAL)
+        or principal.has(Role.ADMIN)
+        or (principal.has(Role.OFFICER) and principal.agency == "customs")
+    ):
+        _decide(principal, Action.READ_MANIFEST, manifest_id, True, "customs, terminal or admin")
+        return
+    _decide(principal, Action.READ_MANIFEST, manifest_id, False, "not a party")
+    raise NotFound("No such manifest.", id=manifest_id)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from eport.datamodel.declaration import Declaration as Document
+from eport.datamodel.manifest import CargoManifest
 from eport.declarations.model import DeclarationRecord, Revision, Status
 from eport.declarations.ports import StoredResponse
 from eport.identity.model import (
@@ -22,6 +24,7 @@ from eport.identity.model import (
     User,
 )
 from eport.kernel.errors import Conflict
+from eport.manifests.model import Bill, GateEvent, ManifestRecord, ManifestStatus, bills_of
 from eport.notifications.model import DeliveryState, Subscription
 from eport.pki.model import (
     CertificateState,
@@ -798,3 +801,174 @@ class SqlCredentialStore:
             else {"failed_logins": u.c.failed_logins + 1, "locked_until": locked_until}
         )
         self.conn.execute(u.update().where(u.c.id == user_id).values(**values))
+
+
+def _bill(row: Any) -> Bill:
+    return Bill(
+        manifest_id=row["manifest_id"],
+        reference=row["reference"],
+        consignee_scheme=row["consignee_scheme"],
+        consignee_identifier=row["consignee_identifier"],
+        consignee_name=row["consignee_name"],
+        packages=row["packages"],
+        gross_mass=Decimal(row["gross_mass"]),
+        containers=tuple(row["containers"]),
+        declaration_id=row["declaration_id"],
+    )
+
+
+class SqlManifestRepository:
+    """Manifests, their bills and containers, gate events; also tells a declaration's status
+    (for the gate)."""
+
+    def __init__(self, conn: sa.Connection, now: datetime) -> None:
+        self.conn, self.now = conn, now
+
+    def add(self, record: ManifestRecord, raw: bytes) -> None:
+        self.conn.execute(
+            t.manifests.insert(),
+            {
+                "id": record.id,
+                "carrier_id": record.carrier,
+                "lodged_by": record.lodged_by,
+                "customs_office": record.customs_office,
+                "voyage": record.voyage,
+                "conveyance": record.conveyance,
+                "place_of_arrival": record.place_of_arrival,
+                "expected_arrival": record.expected_arrival,
+                "status": record.status.value,
+                "lodged_at": record.lodged_at,
+                "document": record.document.model_dump(mode="json", by_alias=True),
+                "raw": raw,
+                "version": record.version,
+            },
+        )
+        bills = bills_of(record)
+        self.conn.execute(
+            t.bills.insert(),
+            [
+                {
+                    "manifest_id": b.manifest_id,
+                    "reference": b.reference,
+                    "consignee_scheme": b.consignee_scheme,
+                    "consignee_identifier": b.consignee_identifier,
+                    "consignee_name": b.consignee_name,
+                    "packages": b.packages,
+                    "gross_mass": str(b.gross_mass),
+                    "containers": list(b.containers),
+                    "declaration_id": None,
+                    "open": True,
+                }
+                for b in bills
+            ],
+        )
+        containers = [
+            {"container": c, "manifest_id": b.manifest_id, "reference": b.reference}
+            for b in bills
+            for c in b.containers
+        ]
+        if containers:
+            self.conn.execute(t.bill_containers.insert(), containers)
+
+    def get(self, manifest_id: str, *, for_update: bool = False) -> ManifestRecord | None:
+        m = t.manifests
+        query = sa.select(m).where(m.c.id == manifest_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        return ManifestRecord(
+            id=row["id"],
+            carrier=row["carrier_id"],
+            lodged_by=row["lodged_by"],
+            customs_office=row["customs_office"],
+            voyage=row["voyage"],
+            conveyance=row["conveyance"],
+            place_of_arrival=row["place_of_arrival"],
+            expected_arrival=row["expected_arrival"],
+            status=ManifestStatus(row["status"]),
+            lodged_at=row["lodged_at"],
+            document=CargoManifest.model_validate(row["document"]),
+            arrived_at=row["arrived_at"],
+            departed_at=row["departed_at"],
+            version=row["version"],
+        )
+
+    def save(self, record: ManifestRecord) -> None:
+        m = t.manifests
+        done = self.conn.execute(
+            m.update()
+            .where(m.c.id == record.id, m.c.version == record.version)
+            .values(
+                status=record.status.value,
+                arrived_at=record.arrived_at,
+                departed_at=record.departed_at,
+                version=record.version + 1,
+            )
+        )
+        if done.rowcount != 1:
+            raise Conflict("The manifest changed meanwhile; retry.", id=record.id)
+        record.version += 1
+        if record.status is ManifestStatus.DEPARTED:
+            self.conn.execute(
+                t.bills.update().where(t.bills.c.manifest_id == record.id).values(open=False)
+            )
+
+    def open_bill(self, reference: str) -> Bill | None:
+        b = t.bills
+        row = (
+            self.conn.execute(
+                sa.select(b).where(b.c.reference == reference, b.c.open.is_(True)).limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return _bill(row) if row else None
+
+    def bill_for_container(self, container: str) -> Bill | None:
+        c, b, m = t.bill_containers, t.bills, t.manifests
+        row = (
+            self.conn.execute(
+                sa.select(b)
+                .join(
+                    c, sa.and_(c.c.manifest_id == b.c.manifest_id, c.c.reference == b.c.reference)
+                )
+                .join(m, m.c.id == b.c.manifest_id)
+                .where(c.c.container == container, m.c.status == ManifestStatus.ARRIVED.value)
+                .order_by(m.c.arrived_at.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return _bill(row) if row else None
+
+    def link_bill(self, manifest_id: str, reference: str, declaration_id: str | None) -> None:
+        b = t.bills
+        self.conn.execute(
+            b.update()
+            .where(b.c.manifest_id == manifest_id, b.c.reference == reference)
+            .values(declaration_id=declaration_id)
+        )
+
+    def add_gate_event(self, event: GateEvent) -> None:
+        self.conn.execute(
+            t.gate_events.insert(),
+            {
+                "id": event.id,
+                "container": event.container,
+                "outcome": event.outcome.value,
+                "reason": event.reason,
+                "at": event.at,
+                "by": event.by,
+                "manifest_id": event.manifest_id,
+                "bill_reference": event.bill_reference,
+                "declaration_id": event.declaration_id,
+            },
+        )
+
+    def status_of(self, declaration_id: str) -> str | None:
+        d = t.declarations
+        value = self.conn.execute(sa.select(d.c.status).where(d.c.id == declaration_id)).scalar()
+        return str(value) if value is not None else None

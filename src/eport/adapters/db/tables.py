@@ -363,3 +363,63 @@ e_certificates = sa.Table(
     sa.Column("signature", sa.LargeBinary, nullable=True),
     sa.Column("signer_serial", sa.String(40), nullable=True),
 )
+
+manifests = sa.Table(
+    "manifests",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("carrier_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("lodged_by", sa.String(40), nullable=False),
+    sa.Column("customs_office", sa.String(8), nullable=False),
+    sa.Column("voyage", sa.String(70), nullable=False),
+    sa.Column("conveyance", sa.String(70), nullable=False),
+    sa.Column("place_of_arrival", sa.String(5), nullable=False),
+    sa.Column("expected_arrival", UTCDateTime(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("lodged_at", UTCDateTime(), nullable=False),
+    sa.Column("arrived_at", UTCDateTime(), nullable=True),
+    sa.Column("departed_at", UTCDateTime(), nullable=True),
+    sa.Column("document", Json, nullable=False),
+    sa.Column("raw", sa.LargeBinary, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_manifests_carrier", "carrier_id", "lodged_at"),
+)
+
+bills = sa.Table(
+    "bills",
+    metadata,
+    sa.Column("manifest_id", sa.String(40), sa.ForeignKey("manifests.id"), primary_key=True),
+    sa.Column("reference", sa.String(70), primary_key=True),
+    sa.Column("consignee_scheme", sa.String(16), nullable=True),
+    sa.Column("consignee_identifier", sa.String(70), nullable=True),
+    sa.Column("consignee_name", sa.String(70), nullable=False),
+    sa.Column("packages", sa.Integer, nullable=False),
+    sa.Column("gross_mass", sa.String(32), nullable=False),
+    sa.Column("containers", Json, nullable=False),
+    sa.Column("declaration_id", sa.String(40), nullable=True, index=True),
+    sa.Column("open", sa.Boolean, nullable=False),  # the manifest has not departed
+    sa.Index("ix_bills_reference_open", "reference", "open"),
+)
+
+bill_containers = sa.Table(
+    "bill_containers",
+    metadata,
+    sa.Column("container", sa.String(11), primary_key=True),
+    sa.Column("manifest_id", sa.String(40), sa.ForeignKey("manifests.id"), primary_key=True),
+    sa.Column("reference", sa.String(70), nullable=False),
+)
+
+gate_events = sa.Table(
+    "gate_events",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("container", sa.String(11), nullable=False, index=True),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("by", sa.String(40), nullable=False),
+    sa.Column("manifest_id", sa.String(40), nullable=True),
+    sa.Column("bill_reference", sa.String(70), nullable=True),
+    sa.Column("declaration_id", sa.String(40), nullable=True),
+    sa.Index("ix_gate_events_outcome_at", "outcome", "at"),
+)

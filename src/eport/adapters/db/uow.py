@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eport.adapters.crypto.credentials import Argon2Passwords, PyOtpTotp
+from eport.declarations.bills import CargoRules
 from eport.kernel.clock import Clock
 from eport.kernel.ids import new_id
 from eport.kernel.messages import Event
@@ -24,6 +25,7 @@ from .repositories import (
     SqlECertificateRepository,
     SqlIdempotencyStore,
     SqlIdentityRepository,
+    SqlManifestRepository,
     SqlSubscriptionRepository,
     SqlTaskRepository,
 )
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         clock: Clock,
         catalogue: CatalogueCache,
         ca: CertificateAuthority | None = None,
+        cargo_rules: CargoRules | None = None,
     ) -> None:
         self.conn = conn
         self._now = clock()
@@ -71,6 +74,9 @@ class SqlUnitOfWork:
         self.declarations = SqlDeclarationRepository(conn, self._now, self._owners)
         self.tasks = SqlTaskRepository(conn, self._now)
         self.ecertificates = SqlECertificateRepository(conn)
+        self.manifests = SqlManifestRepository(conn, self._now)
+        self.declaration_status = self.manifests
+        self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)
         self.idempotency = SqlIdempotencyStore(conn, self._now)
         self.identity = SqlIdentityRepository(conn, self._now)

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eport.declarations.bills import CargoRules
 from eport.kernel.clock import Clock
 from eport.kernel.errors import EPortError, Unavailable
 from eport.pki.ports import CertificateAuthority
@@ -45,6 +46,7 @@ class GroupCommitWriter:
     ) -> None:
         self.engine, self.clock, self.catalogue = engine, clock, catalogue
         self.ca: CertificateAuthority | None = None  # set by bootstrap when a CA is present
+        self.cargo_rules = CargoRules()  # set by bootstrap from the settings
         self.batch_max = batch_max
         self.on_commit = on_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -82,7 +84,7 @@ class GroupCommitWriter:
 
     def run_inline(self, job: Job) -> Any:
         with self.engine.connect() as conn, conn.begin():
-            uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca)
+            uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca, self.cargo_rules)
             result = job(uow)
             uow.flush_events()
         if self.on_commit:
@@ -122,7 +124,7 @@ class GroupCommitWriter:
         for attempt in (1, 2):
             savepoint = conn.begin_nested()
             try:
-                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca)
+                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca, self.cargo_rules)
                 result = job(uow)
                 uow.flush_events()
                 savepoint.commit()
@@ -159,7 +161,7 @@ class GroupCommitWriter:
         results = []
         with conn.begin():
             for job, _ in live:
-                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca)
+                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca, self.cargo_rules)
                 results.append(job(uow))
                 uow.flush_events()
         return results

@@ -26,6 +26,7 @@ from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
 from .login import CredentialsController, LoginController, TokenController
+from .manifests import GateController, ManifestController
 from .openapi import COMPONENTS
 from .pki import CertificateController, OcspController, PublicPkiController
 from .registrations import ApplicationController, RegistrationReviewController
@@ -99,6 +100,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         WebhookController,
         DelegationController,
         ApplicationController,
+        ManifestController,
+        GateController,
         RegistrationReviewController,
         LoginController,
         TokenController,
