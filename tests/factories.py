@@ -12,6 +12,7 @@ from eport.entrypoints.demo_documents import (
     item,
     manifest,
     meat_import,
+    meat_manifest,
     party,
     varied_declaration,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "item",
     "manifest",
     "meat_import",
+    "meat_manifest",
     "party",
     "varied_declaration",
 ]

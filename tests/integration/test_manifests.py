@@ -33,7 +33,7 @@ def arrived(api: Api, doc: dict[str, Any] | None = None) -> str:
 
 
 def declared(**over: Any) -> dict[str, Any]:
-    return import_declaration(totalPackages=100, **over)
+    return import_declaration(**over)
 
 
 def release(api: Api, lodged: dict[str, Any]) -> None:
@@ -77,7 +77,9 @@ def test_the_declaration_must_match_its_bill(api: Api) -> None:
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["code"] == "bill.not_manifested"
 
-    no_packages = api.lodge("trader@demo", import_declaration())
+    without = import_declaration()
+    del without["totalPackages"]
+    no_packages = api.lodge("trader@demo", without)
     assert no_packages.json()["errors"][0]["pointer"] == "/totalPackages"
 
     wrong = import_declaration(totalPackages=99)
@@ -157,3 +159,20 @@ def test_undeclared_bills_show_up_after_n_days(api: Api) -> None:
         api.get("customs@demo", f"{MANIFESTS}/discrepancies", days=3).json()["undeclaredBills"]
         == []
     )
+
+
+def test_the_documented_walkthrough_documents_match(api: Api) -> None:
+    """docs/api.md's walkthrough lodges meat_manifest(), then meat_import(), then amends."""
+    from tests.factories import meat_import, meat_manifest
+
+    arrived(api, meat_manifest())
+    r = api.lodge("trader@demo", meat_import())
+    assert r.status_code == 201, r.text
+    amended = meat_import()
+    amended["goodsItems"][0]["description"] = "Frozen boneless beef, plant AU-123"
+    a = api.client.post(
+        f"/api/v1/declarations/{r.json()['id']}/amendments",
+        json={"reason": "Approval number added", "declaration": amended},
+        headers=api.headers("trader@demo", "walk-amend"),
+    )
+    assert a.status_code == 201, a.text

@@ -71,6 +71,7 @@ def import_declaration(**over: Any) -> dict[str, Any]:
         "insurance": "150.00",
         "transportDocument": {"type": "705", "reference": "MAEU123456789"},
         "containers": ["CSQU3054383"],
+        "totalPackages": 100,
         "goodsItems": [item()],
         "documents": [
             {"type": "380", "reference": "INV-2026-0001"},
@@ -97,6 +98,7 @@ def meat_import(**over: Any) -> dict[str, Any]:
     )
     doc = import_declaration(
         goodsItems=[beef, item(2)],
+        totalPackages=900,
         invoiceAmount="143000.00",
         countryOfDispatch="AU",
         placeOfLoading="AUMEL",
@@ -221,11 +223,18 @@ def manifest(*bills: dict[str, Any], **over: Any) -> dict[str, Any]:
     return doc
 
 
+def meat_manifest() -> dict[str, Any]:
+    """The manifest whose bill ``meat_import`` declares: 800 cartons of beef, 100 of laptops."""
+    lines = (("Frozen boneless beef", 800, "21000"), ("Portable laptop computers", 100, "300"))
+    return manifest(bill(lines=lines, loading="AUMEL"))
+
+
 def bill(
     reference: str = "MAEU123456789",
     consignee: str = TRADER_USCC,
     containers: tuple[str, ...] = ("CSQU3054383",),
     lines: tuple[tuple[str, int, str], ...] = (("Portable laptop computers", 100, "300"),),
+    loading: str = "VNSGN",
 ) -> dict[str, Any]:
     """A bill of lading; ``lines`` are (description, packages, gross mass in kg)."""
     goods = [
@@ -234,13 +243,13 @@ def bill(
     ]
     return {
         "reference": reference,
-        "consignor": {"name": "Acme Exports Pty Ltd", "country": "VN"},
+        "consignor": {"name": "Acme Exports Pty Ltd", "country": loading[:2]},
         "consignee": {
             "name": "Shanghai Eastern Trading Co., Ltd.",
             "identifier": {"scheme": "USCC", "value": consignee},
             "country": "CN",
         },
-        "placeOfLoading": "VNSGN",
+        "placeOfLoading": loading,
         "placeOfDischarge": "CNSHA",
         "packages": sum(p for _, p, _ in lines),
         "packageType": "CT",
