@@ -87,6 +87,9 @@ class Api:
             path, json=body if body is not None else {}, headers=self.headers(user, key)
         )
 
+    def put_json(self, user: str, path: str, body: Any) -> Any:
+        return self.client.put(path, json=body, headers=self.headers(user))
+
     def task_of(self, declaration_id: str, agency: str) -> dict[str, Any]:
         detail = self.get("trader@demo", f"/api/v1/declarations/{declaration_id}").json()
         return next(t for t in detail["agencies"] if t["agency"] == agency)

@@ -19,6 +19,7 @@ from eport.adapters.db.writer import GroupCommitWriter
 from eport.adapters.dispatcher import Dispatcher
 from eport.config import Settings
 from eport.declarations import commands as dc
+from eport.declarations import events as de
 from eport.declarations import handlers as dh
 from eport.declarations.bills import CargoRules
 from eport.identity import commands as ic
@@ -30,6 +31,8 @@ from eport.manifests import commands as mc
 from eport.manifests import handlers as mh
 from eport.notifications import commands as nc
 from eport.notifications import handlers as nh
+from eport.payments import commands as pyc
+from eport.payments import handlers as pyh
 from eport.pki import commands as pc
 from eport.pki import handlers as ph
 from eport.routing import commands as rc
@@ -53,6 +56,12 @@ def build_bus() -> MessageBus:
         (mc.RecordArrival, mh.record_arrival),
         (mc.RecordDeparture, mh.record_departure),
         (mc.GateOut, mh.gate_out),
+        (pyc.PostAssessment, pyh.post_assessment),
+        (pyc.IssuePaymentOrder, pyh.issue_payment_order),
+        (pyc.ConfirmPayment, pyh.confirm_payment),
+        (pyc.SetGuaranteeFacility, pyh.set_guarantee_facility),
+        (pyc.GuaranteeDuties, pyh.guarantee_duties),
+        (pyc.SettleCancellation, pyh.settle_cancellation),
         (ic.RegisterEnterprise, ih.register_enterprise),
         (ic.ApplyForRegistration, ih.apply_for_registration),
         (ic.DecideRegistration, ih.decide_registration),
@@ -74,6 +83,7 @@ def build_bus() -> MessageBus:
     for command, handler in handlers:
         bus.register_command(command, handler)
     bus.subscribe(re.TaskDecided, dh.on_task_decided)
+    bus.subscribe(de.DeclarationCancelled, pyh.on_declaration_cancelled)
     return bus
 
 

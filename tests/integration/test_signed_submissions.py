@@ -17,46 +17,7 @@ import sqlalchemy as sa
 from eport.adapters.db import tables as t
 from tests.conftest import Api
 from tests.factories import import_declaration
-from tests.pki_client import make_key_and_csr, openssl
-
-
-class Operator:
-    """An operator's own client: its key never leaves it."""
-
-    def __init__(self, api: Api, user: str, tmp: Path) -> None:
-        self.api, self.user, self.dir = api, user, tmp / user.replace("@", "_")
-        self.dir.mkdir()
-        self.key = self.dir / "op.key"
-        make_key_and_csr(self.key, self.dir / "op.csr")
-        r = api.post(user, "/api/v1/pki/certificates", {"csr": (self.dir / "op.csr").read_text()})
-        assert r.status_code == 201, r.text
-        self.serial = r.json()["serial"]
-        self.cert = self.dir / "op.pem"
-        self.cert.write_text(r.json()["certificate"])
-        (self.dir / "issuing.pem").write_text(r.json()["chain"][0])
-
-    def sign(self, body: bytes, cert: Path | None = None, key: Path | None = None) -> str:
-        (self.dir / "body").write_bytes(body)
-        openssl(
-            "cms",
-            "-sign",
-            "-binary",
-            "-in",
-            str(self.dir / "body"),
-            "-signer",
-            str(cert or self.cert),
-            "-inkey",
-            str(key or self.key),
-            "-certfile",
-            str(self.dir / "issuing.pem"),
-            "-md",
-            "sha256",
-            "-outform",
-            "DER",
-            "-out",
-            str(self.dir / "sig.der"),
-        )
-        return base64.b64encode((self.dir / "sig.der").read_bytes()).decode()
+from tests.pki_client import Operator, openssl
 
 
 def lodge_signed(api: Api, user: str, body: bytes, signature: str | None) -> object:

@@ -436,6 +436,10 @@ def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> di
             f"Only a cleared declaration is released (this one is {record.status.value}).",
             status=record.status.value,
         )
+    if not uow.duties.settled(record.id):
+        raise errors.NotReleasable(
+            "Duties and taxes are neither paid nor guaranteed.", status=record.status.value
+        )
     previous, record.status, record.updated_at = record.status, Status.RELEASED, uow.now()
     uow.declarations.save(record)
     uow.record(

@@ -49,7 +49,14 @@ class BillRegistry(Protocol):
     def link_bill(self, manifest_id: str, reference: str, declaration_id: str | None) -> None: ...
 
 
+class DutyStatus(Protocol):
+    def settled(self, declaration_id: str) -> bool:
+        """Duties paid or guaranteed (True when nothing was assessed)."""
+        ...
+
+
 class DeclarationsUnitOfWork(UnitOfWork, Protocol):
+    duties: DutyStatus
     declarations: DeclarationRepository
     manifests: BillRegistry
     cargo_rules: CargoRules

@@ -28,6 +28,10 @@ class DocumentKind(StrEnum):
     DECISION = "decision"  # an agency officer's accept / reject / query
     DELEGATION = "delegation"  # a power of attorney, signed by the grantor
     E_CERTIFICATE = "ecertificate"  # an agency's certificate (origin, health, quarantine ...)
+    BANK_CONFIRMATION = "bank_confirmation"  # always signed: a bank says it holds the money
+
+
+ALWAYS_SIGNED = frozenset({DocumentKind.BANK_CONFIRMATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,4 +94,6 @@ def check_signer(
 
 
 def requirement(kind: DocumentKind, required: frozenset[str]) -> Requirement:
-    return Requirement.REQUIRED if kind.value in required else Requirement.OPTIONAL
+    if kind in ALWAYS_SIGNED or kind.value in required:
+        return Requirement.REQUIRED
+    return Requirement.OPTIONAL

@@ -26,6 +26,14 @@ from eport.identity.model import (
 from eport.kernel.errors import Conflict
 from eport.manifests.model import Bill, GateEvent, ManifestRecord, ManifestStatus, bills_of
 from eport.notifications.model import DeliveryState, Subscription
+from eport.payments.model import (
+    GuaranteeFacility,
+    OrderState,
+    PaymentOrder,
+    Posting,
+    PostingKind,
+    account_view,
+)
 from eport.pki.model import (
     CertificateState,
     CertificateStatus,
@@ -972,3 +980,176 @@ class SqlManifestRepository:
         d = t.declarations
         value = self.conn.execute(sa.select(d.c.status).where(d.c.id == declaration_id)).scalar()
         return str(value) if value is not None else None
+
+
+def _posting(row: Any) -> Posting:
+    return Posting(
+        row["id"],
+        row["declaration_id"],
+        PostingKind(row["kind"]),
+        row["debit"],
+        row["credit"],
+        row["amount"],
+        row["currency"],
+        row["at"],
+        row["actor"],
+        row["reference"],
+    )
+
+
+def _order(row: Any) -> PaymentOrder:
+    return PaymentOrder(
+        id=row["id"],
+        declaration_id=row["declaration_id"],
+        enterprise=row["enterprise_id"],
+        bank=row["bank_id"],
+        amount=row["amount"],
+        currency=row["currency"],
+        state=OrderState(row["state"]),
+        issued_at=row["issued_at"],
+        confirmed_at=row["confirmed_at"],
+        bank_reference=row["bank_reference"],
+        version=row["version"],
+    )
+
+
+class SqlDutyBook:
+    """Duty postings, payment orders and guarantee facilities."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def post(self, posting: Posting) -> None:
+        self.conn.execute(
+            t.duty_postings.insert(),
+            {
+                "id": posting.id,
+                "declaration_id": posting.declaration_id,
+                "kind": posting.kind.value,
+                "debit": posting.debit,
+                "credit": posting.credit,
+                "amount": posting.amount,
+                "currency": posting.currency,
+                "at": posting.at,
+                "actor": posting.actor,
+                "reference": posting.reference,
+            },
+        )
+
+    def postings(self, declaration_id: str) -> list[Posting]:
+        p = t.duty_postings
+        rows = self.conn.execute(
+            sa.select(p).where(p.c.declaration_id == declaration_id).order_by(p.c.seq)
+        ).mappings()
+        return [_posting(r) for r in rows]
+
+    def add_order(self, order: PaymentOrder) -> None:
+        self.conn.execute(
+            t.payment_orders.insert(),
+            {
+                "id": order.id,
+                "declaration_id": order.declaration_id,
+                "enterprise_id": order.enterprise,
+                "bank_id": order.bank,
+                "amount": order.amount,
+                "currency": order.currency,
+                "state": order.state.value,
+                "issued_at": order.issued_at,
+                "confirmed_at": order.confirmed_at,
+                "bank_reference": order.bank_reference,
+                "version": order.version,
+            },
+        )
+
+    def get_order(self, order_id: str, *, for_update: bool = False) -> PaymentOrder | None:
+        o = t.payment_orders
+        query = sa.select(o).where(o.c.id == order_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).mappings().first()
+        return _order(row) if row else None
+
+    def open_order(self, declaration_id: str) -> PaymentOrder | None:
+        o = t.payment_orders
+        row = (
+            self.conn.execute(
+                sa.select(o).where(
+                    o.c.declaration_id == declaration_id, o.c.state == OrderState.ISSUED.value
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _order(row) if row else None
+
+    def save_order(self, order: PaymentOrder) -> None:
+        o = t.payment_orders
+        done = self.conn.execute(
+            o.update()
+            .where(o.c.id == order.id, o.c.version == order.version)
+            .values(
+                state=order.state.value,
+                confirmed_at=order.confirmed_at,
+                bank_reference=order.bank_reference,
+                version=order.version + 1,
+            )
+        )
+        if done.rowcount != 1:
+            raise Conflict("The payment order changed meanwhile; retry.", id=order.id)
+        order.version += 1
+
+    def facility(self, enterprise: str, *, for_update: bool = False) -> GuaranteeFacility | None:
+        g = t.guarantee_facilities
+        query = sa.select(g).where(g.c.enterprise_id == enterprise)
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        return GuaranteeFacility(
+            row["enterprise_id"], row["limit_amount"], row["currency"], row["used"], row["version"]
+        )
+
+    def put_facility(self, facility: GuaranteeFacility) -> None:
+        g = t.guarantee_facilities
+        values = {
+            "limit_amount": facility.limit,
+            "used": facility.used,
+            "currency": facility.currency,
+        }
+        done = self.conn.execute(
+            g.update()
+            .where(g.c.enterprise_id == facility.enterprise, g.c.version == facility.version)
+            .values(**values, version=facility.version + 1)
+        )
+        if done.rowcount == 1:
+            facility.version += 1
+            return
+        if self.facility(facility.enterprise) is not None:
+            raise Conflict("The guarantee changed meanwhile; retry.", id=facility.enterprise)
+        self.conn.execute(
+            g.insert(), {"enterprise_id": facility.enterprise, **values, "version": 1}
+        )
+
+    def enterprise_id(self, scheme: str, identifier: str) -> str | None:
+        e = t.enterprises
+        value = self.conn.execute(
+            sa.select(e.c.id).where(e.c.scheme == scheme, e.c.identifier == identifier)
+        ).scalar()
+        return str(value) if value is not None else None
+
+    def settled(self, declaration_id: str) -> bool:
+        """Duties paid or guaranteed (a declaration with no duty account owes nothing)."""
+        postings = self.postings(declaration_id)
+        if not postings:
+            return True
+        return account_view(declaration_id, postings[0].currency, postings).settled
+
+    def has_account(self, declaration_id: str) -> bool:
+        p = t.duty_postings
+        return (
+            self.conn.execute(
+                sa.select(p.c.seq).where(p.c.declaration_id == declaration_id).limit(1)
+            ).first()
+            is not None
+        )

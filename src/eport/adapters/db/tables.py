@@ -423,3 +423,50 @@ gate_events = sa.Table(
     sa.Column("declaration_id", sa.String(40), nullable=True),
     sa.Index("ix_gate_events_outcome_at", "outcome", "at"),
 )
+
+duty_postings = sa.Table(
+    "duty_postings",
+    metadata,
+    sa.Column("seq", BigId, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=False),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("debit", sa.String(64), nullable=False),
+    sa.Column("credit", sa.String(64), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),  # minor units, > 0
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("actor", sa.String(40), nullable=False),
+    sa.Column("reference", sa.String(40), nullable=True),
+    sa.CheckConstraint("amount > 0", name="amount_positive"),
+    sa.Index("ix_duty_postings_declaration", "declaration_id", "seq"),
+)
+
+payment_orders = sa.Table(
+    "payment_orders",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=False),
+    sa.Column("enterprise_id", sa.String(40), nullable=False),
+    sa.Column("bank_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("issued_at", UTCDateTime(), nullable=False),
+    sa.Column("confirmed_at", UTCDateTime(), nullable=True),
+    sa.Column("bank_reference", sa.String(70), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_payment_orders_bank_state", "bank_id", "state", "issued_at"),
+    sa.Index("ix_payment_orders_declaration", "declaration_id"),
+)
+
+guarantee_facilities = sa.Table(
+    "guarantee_facilities",
+    metadata,
+    sa.Column("enterprise_id", sa.String(40), sa.ForeignKey("enterprises.id"), primary_key=True),
+    sa.Column("limit_amount", sa.BigInteger, nullable=False),
+    sa.Column("used", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.CheckConstraint("used >= 0 AND used <= limit_amount", name="within_limit"),
+)

@@ -22,6 +22,7 @@ from .repositories import (
     SqlCertificateRepository,
     SqlCredentialStore,
     SqlDeclarationRepository,
+    SqlDutyBook,
     SqlECertificateRepository,
     SqlIdempotencyStore,
     SqlIdentityRepository,
@@ -76,6 +77,8 @@ class SqlUnitOfWork:
         self.ecertificates = SqlECertificateRepository(conn)
         self.manifests = SqlManifestRepository(conn, self._now)
         self.declaration_status = self.manifests
+        self.duties = SqlDutyBook(conn)
+        self.enterprises = self.duties
         self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)
         self.idempotency = SqlIdempotencyStore(conn, self._now)

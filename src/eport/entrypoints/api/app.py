@@ -28,6 +28,7 @@ from .errors import HANDLERS
 from .login import CredentialsController, LoginController, TokenController
 from .manifests import GateController, ManifestController
 from .openapi import COMPONENTS
+from .payments import DutiesController, GuaranteeController, PaymentOrderController
 from .pki import CertificateController, OcspController, PublicPkiController
 from .registrations import ApplicationController, RegistrationReviewController
 from .tasks import TaskController
@@ -102,6 +103,9 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         ApplicationController,
         ManifestController,
         GateController,
+        DutiesController,
+        PaymentOrderController,
+        GuaranteeController,
         RegistrationReviewController,
         LoginController,
         TokenController,

@@ -91,6 +91,26 @@ class OptionalReasonBody(Model):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+async def visible_declaration(
+    request: Request[Any, Any, Any], principal: Principal, declaration_id: str
+) -> Any:
+    """The declaration's header row if the principal may read it; 404 (logged) otherwise."""
+
+    def query(conn: Any) -> tuple[Any, list[str]]:
+        header = views.declaration_header(conn, declaration_id)
+        return header, views.task_agencies(conn, declaration_id) if header else []
+
+    header, agencies = await read(eport_of(request), query)
+    policy.can_read_declaration(
+        principal,
+        header["owner_id"] if header else "",
+        agencies,
+        declaration_id,
+        header["representative_id"] if header else None,
+    )
+    return header
+
+
 class DeclarationController(Controller):
     path = "/api/v1/declarations"
     tags = ["declarations"]
@@ -178,19 +198,7 @@ class DeclarationController(Controller):
     async def _visible(
         self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
     ) -> Any:
-        def query(conn: Any) -> tuple[Any, list[str]]:
-            header = views.declaration_header(conn, declaration_id)
-            return header, views.task_agencies(conn, declaration_id) if header else []
-
-        header, agencies = await read(eport_of(request), query)
-        policy.can_read_declaration(
-            principal,
-            header["owner_id"] if header else "",
-            agencies,
-            declaration_id,
-            header["representative_id"] if header else None,
-        )
-        return header
+        return await visible_declaration(request, principal, declaration_id)
 
     @get("/{declaration_id:str}", summary="One declaration with every agency's task")
     async def detail(

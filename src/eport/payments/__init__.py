@@ -1,0 +1,2 @@
+"""Duty accounts (double-entry postings), payment orders to banks, bank confirmations,
+guarantees and refunds."""
