@@ -4,7 +4,8 @@ Fired rows are read from the engine's trace: the output of every ``decisionTable
 (a table behind a switch branch not taken did not run, so it fired nothing). Facts go to the
 engine as JSON text: ``Decimal`` becomes a JSON number (a float, 15-17 significant digits,
 ample for thresholds) and ``date`` an ISO string. Compiled decisions are cached by the SHA-256
-of the document's canonical JSON.
+of the document's canonical JSON, and by the document object itself: a rule set's document is
+treated as immutable once it has been evaluated.
 
 zen-engine 2.1.3 compiles a table cell it cannot parse into a cell that never matches, without
 an error; ``check`` therefore compiles every expression itself and reports it with its pointer.
@@ -95,6 +96,7 @@ class ZenRuleEvaluator:
         self._engine = zen.ZenEngine()
         self._cache: OrderedDict[str, tuple[Any, frozenset[str]]] = OrderedDict()
         self._cache_size = cache_size
+        self._by_object: dict[int, tuple[Mapping[str, Any], Any, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
     def check(self, document: Mapping[str, Any]) -> list[FieldError]:
@@ -114,6 +116,17 @@ class ZenRuleEvaluator:
         return problems
 
     def _decision(self, document: Mapping[str, Any]) -> tuple[Any, frozenset[str]]:
+        known = self._by_object.get(id(document))
+        if known is not None and known[0] is document:
+            return known[1], known[2]
+        decision, tables = self._compiled(document)
+        with self._lock:
+            if len(self._by_object) >= self._cache_size:
+                self._by_object.clear()
+            self._by_object[id(document)] = (document, decision, tables)
+        return decision, tables
+
+    def _compiled(self, document: Mapping[str, Any]) -> tuple[Any, frozenset[str]]:
         text = json.dumps(document, sort_keys=True, separators=(",", ":"))
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()
         with self._lock:
