@@ -19,7 +19,8 @@ def fired_rule(row: Mapping[str, Any]) -> FiredRule:
     rule, lane, reason = row.get("rule"), row.get("lane"), row.get("reason")
     if not isinstance(rule, str) or not rule or lane not in set(Lane):
         raise EvaluationFailed("A fired row has no rule id or no valid lane.", row=dict(row))
-    text = reason if isinstance(reason, str) and reason else str(reason)
+    # A reason expression that evaluated to nothing still leaves an explanation.
+    text = reason if isinstance(reason, str) and reason.strip() else f"Rule {rule} fired."
     return FiredRule(rule, Lane(lane), text)
 
 

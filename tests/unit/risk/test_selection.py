@@ -11,6 +11,7 @@ from eport.risk import (
     SEVERITY,
     ComplianceLevel,
     ComplianceProfile,
+    EvaluationFailed,
     Lane,
     RandomSelection,
     RuleSet,
@@ -20,6 +21,7 @@ from eport.risk import (
     select_lane,
     select_randomly,
 )
+from eport.risk.selection import fired_rule
 from tests.factories import import_declaration, item
 from tests.unit.risk.conftest import facts
 
@@ -147,3 +149,9 @@ def test_a_declaration_not_drawn_records_the_draw_but_fires_nothing(
 def test_rates_must_be_fractions(red: float, yellow: float) -> None:
     with pytest.raises(ValueError, match="rates"):
         RandomSelection("s", b"k", yellow_rate=yellow, red_rate=red)
+
+
+def test_a_fired_row_that_breaks_the_contract_fails_loudly() -> None:
+    with pytest.raises(EvaluationFailed):
+        fired_rule({"rule": "x", "lane": "purple", "reason": "r"})
+    assert fired_rule({"rule": "x", "lane": "red", "reason": None}).reason == "Rule x fired."
