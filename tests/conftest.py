@@ -43,6 +43,8 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         # Most tests lodge imports without a manifest; tests/integration/test_manifests.py
         # turns the check on.
         "manifest_required": False,
+        # Selectivity would decide customs' task on some lodgements; tests of risk turn it on.
+        "risk_enabled": False,
     }
     if backend == "postgres":
         assert POSTGRES_URL

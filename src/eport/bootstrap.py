@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,8 +17,10 @@ from eport.adapters.crypto.keystore import load_ca
 from eport.adapters.db.catalogue_cache import CatalogueCache
 from eport.adapters.db.checkpoint import Checkpointer
 from eport.adapters.db.engine import create_engines, migrate
+from eport.adapters.db.risk import RiskEngine, RuleSetCache
 from eport.adapters.db.writer import GroupCommitWriter
 from eport.adapters.dispatcher import Dispatcher
+from eport.adapters.risk_engine import ZenRuleEvaluator
 from eport.config import Settings
 from eport.declarations import commands as dc
 from eport.declarations import events as de
@@ -35,12 +39,17 @@ from eport.payments import commands as pyc
 from eport.payments import handlers as pyh
 from eport.pki import commands as pc
 from eport.pki import handlers as ph
+from eport.risk import commands as rkc
+from eport.risk import handlers as rkh
+from eport.risk.demo import demo_reference
+from eport.risk.ports import RuleEvaluator
+from eport.risk.randomness import RandomSelection
 from eport.routing import commands as rc
 from eport.routing import events as re
 from eport.routing import handlers as rh
 
 
-def build_bus() -> MessageBus:
+def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
     bus = MessageBus()
     handlers: list[tuple[type[Command], CommandHandler]] = [
         (dc.LodgeDeclaration, dh.lodge),
@@ -80,6 +89,8 @@ def build_bus() -> MessageBus:
         (pc.IssueCertificate, ph.issue),
         (pc.RevokeCertificate, ph.revoke),
     ]
+    if evaluator is not None:
+        handlers.append((rkc.PutRuleSet, functools.partial(rkh.put_rule_set, evaluator=evaluator)))
     for command, handler in handlers:
         bus.register_command(command, handler)
     bus.subscribe(re.TaskDecided, dh.on_task_decided)
@@ -145,6 +156,27 @@ class EPort:
         self.read_engine.dispose()
 
 
+def random_selection(settings: Settings) -> RandomSelection | None:
+    """The random-selection seed: EPORT_RISK_SEED_KEY, or outside production a key generated
+    once and kept in <data_dir>/.risk-seed. None when both rates are 0."""
+    if settings.risk_yellow_rate == 0 and settings.risk_red_rate == 0:
+        return None
+    if settings.risk_seed_key is not None:
+        key = settings.risk_seed_key.get_secret_value().encode()
+    elif settings.environment == "production":
+        raise RuntimeError("EPORT_RISK_SEED_KEY is required in production")
+    else:
+        path = settings.data_dir / ".risk-seed"
+        if not path.exists():
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        key = path.read_text().strip().encode()
+    return RandomSelection(
+        settings.risk_seed_id, key, settings.risk_yellow_rate, settings.risk_red_rate
+    )
+
+
 def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool = True) -> EPort:
     if migrate_schema:
         migrate(settings)
@@ -159,7 +191,15 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
     )
     writer.ca = load_ca(settings)
     writer.cargo_rules = CargoRules(settings.manifest_required, settings.gross_mass_tolerance)
-    app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus())
+    evaluator = ZenRuleEvaluator()
+    writer.risk = RiskEngine(
+        evaluator,
+        RuleSetCache(settings.token_cache_seconds),
+        demo_reference(),
+        random_selection(settings),
+        settings.risk_enabled,
+    )
+    app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus(evaluator))
     if settings.is_sqlite:
         app.checkpointer = Checkpointer(read_engine)
     if settings.dispatcher_enabled:

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     # this fraction of the bill's.
     manifest_required: bool = True
     gross_mass_tolerance: Decimal = Field(default=Decimal("0.02"), ge=0, le=1)
+    # Risk selectivity on the lodge path (rule set "selectivity"), and random selection: the
+    # draw is HMAC(seed key, declaration id), so it is reproducible by whoever holds the key.
+    # Outside production a generated key is kept in <data_dir>/.risk-seed.
+    risk_enabled: bool = True
+    risk_seed_key: SecretStr | None = None
+    risk_seed_id: str = "seed-1"
+    risk_yellow_rate: float = Field(default=0.03, ge=0, le=1)
+    risk_red_rate: float = Field(default=0.01, ge=0, le=1)
     # The agency whose officers may approve enterprise registrations (besides administrators).
     registration_agency: str | None = "commerce"
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).

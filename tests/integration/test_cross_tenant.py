@@ -36,6 +36,15 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/tasks/{task_id}/decision"): {"decision": "reject", "reason": "hijack"},
     ("POST", "/api/v1/tasks/{task_id}/e-certificates"): {"type": "856", "remarks": "forged"},
     ("POST", "/api/v1/pki/certificates/{serial}/revoke"): {"reason": "key_compromise"},
+    ("POST", "/api/v1/payment-orders/{order_id}/confirmation"): {
+        "amount": "10.00",
+        "currency": "CNY",
+        "bankReference": "HIJACK",
+    },
+    ("PUT", "/api/v1/guarantees/{enterprise_id}"): {"limit": "99999999", "currency": "CNY"},
+    ("POST", "/api/v1/declarations/{declaration_id}/payment-orders"): {
+        "bank": {"scheme": "USCC", "value": "91330000MA28000057"},
+    },
 }
 
 
@@ -82,7 +91,18 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     carried = api.client.post(
         "/api/v1/manifests", json=manifest(), headers=api.headers("carrier@demo", "xt-man")
     ).json()
+    from eport.payments import commands as pc
+
+    api.eport.run(
+        pc.PostAssessment(actor="t", declaration_id=dec["id"], currency="CNY", amount=1000)
+    )
+    bank = {"scheme": "USCC", "value": make_uscc("91330000MA2800005")}
+    order = api.post(
+        "trader@demo", f"/api/v1/declarations/{dec['id']}/payment-orders", {"bank": bank}
+    ).json()
     return {
+        "order_id": order["id"],
+        "enterprise_id": api.get("trader@demo", "/api/v1/me").json()["enterprise"],
         "manifest_id": carried["id"],
         "registration_id": registration["id"],
         "ecertificate_id": ecert["id"],
@@ -102,10 +122,13 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     grants = api.get("trader@demo", "/api/v1/delegations").json()["items"]
     registrations = api.get("admin@demo", "/api/v1/admin/registrations", status="all")
     carried = api.get("carrier@demo", f"/api/v1/manifests/{v['manifest_id']}").json()
+    duties = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}/duties").json()
+    guarantee = api.get("trader@demo", "/api/v1/guarantees/mine").json()
     return (
         [(r["id"], r["status"]) for r in registrations.json()["items"]],
         [c["id"] for c in ecerts.json()["items"]],
         (carried["status"], [b["declarationId"] for b in carried["bills"]]),
+        (duties["account"], [(o["id"], o["state"]) for o in duties["orders"]], guarantee),
         [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
@@ -145,6 +168,12 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    if "{order_id}" in path:
+        return [(path.replace("{order_id}", v["order_id"]), {"bank@demo"})]
+    if "{enterprise_id}" in path:
+        return [
+            (path.replace("{enterprise_id}", v["enterprise_id"]), {"customs@demo", "admin@demo"})
+        ]
     if "{manifest_id}" in path:
         url = path.replace("{manifest_id}", v["manifest_id"])
         readers = {"carrier@demo", "customs@demo", "terminal@demo", "admin@demo"}
@@ -220,6 +249,8 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "registration_id",
         "certificate_id",
         "manifest_id",
+        "order_id",
+        "enterprise_id",
     }
     for _, path in operations(api):
         names = set(re.findall(r"{(\w+)}", path))

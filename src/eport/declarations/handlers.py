@@ -12,6 +12,7 @@ from eport.datamodel.declaration import Declaration as Document
 from eport.datamodel.validation import validate_document
 from eport.declarations import commands, errors, events
 from eport.declarations.bills import check_against_bill
+from eport.declarations.lanes import DECIDED_BY, accept_automatically
 from eport.declarations.model import (
     AMENDABLE,
     CANCELLABLE,
@@ -33,6 +34,7 @@ from eport.kernel.errors import (
 )
 from eport.kernel.ids import new_id
 from eport.manifests.model import Bill
+from eport.risk.model import Selection
 from eport.routing.events import TaskDecided
 from eport.routing.model import (
     OPEN_TASK_STATES,
@@ -190,6 +192,8 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         Task(new_id("TSK"), declaration_id, agency, TaskState.PENDING, 1, tuple(rules))
         for agency, rules in routing.agencies().items()
     ]
+    selection = uow.selectivity.select(doc, declaration_id, now.date())
+    automatic = accept_automatically(tasks, selection)
     body = {
         "id": declaration_id,
         "status": Status.LODGED.value,
@@ -197,6 +201,8 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         "receipt": _receipt_json(receipt),
         "agencies": {t.agency: {"task": t.id, "rules": list(t.rules)} for t in tasks},
     }
+    if selection is not None:
+        body["lane"] = selection.lane.value
     stored = StoredResponse(fingerprint, 201, body)
     if not uow.idempotency.claim(cmd.actor, cmd.idempotency_key, stored):
         replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
@@ -207,6 +213,8 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     uow.tasks.add_many(tasks)
     if bill is not None and doc.transport_document is not None:
         uow.manifests.link_bill(bill.manifest_id, bill.reference, declaration_id)
+    if selection is not None:
+        uow.selectivity.record(selection, 1)
     uow.record(
         events.DeclarationLodged(
             declaration_id=declaration_id,
@@ -218,10 +226,33 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
                 "representative": cmd.representative,
                 "receipt": body["receipt"],
                 "tasks": {t.agency: {"id": t.id, "rules": list(t.rules)} for t in tasks},
+                **({"lane": selection.lane.value} if selection is not None else {}),
             },
         )
     )
+    if automatic is not None and selection is not None:
+        _record_automatic(uow, automatic, selection)
     return Outcome(201, body)
+
+
+def _record_automatic(uow: DeclarationsUnitOfWork, task: Task, selection: Selection) -> None:
+    """Customs' automatic decision is an event like an officer's: it combines the status."""
+    uow.record(
+        TaskDecided(
+            declaration_id=task.declaration_id,
+            actor=DECIDED_BY,
+            agency=task.agency,
+            reason=task.reason,
+            occurred_at=uow.now(),
+            data={
+                "task": task.id,
+                "decision": "accept",
+                "revision": task.revision,
+                "lane": selection.lane.value,
+                "automatic": True,
+            },
+        )
+    )
 
 
 def _load_own(

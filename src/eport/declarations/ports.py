@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
+from eport.datamodel.declaration import Declaration as Document
 from eport.declarations.bills import CargoRules
 from eport.declarations.model import DeclarationRecord, Revision
 from eport.kernel.unit_of_work import UnitOfWork
 from eport.manifests.model import Bill
+from eport.risk.model import Selection
 from eport.routing.ports import CatalogueReader, TaskRepository
 
 
@@ -49,6 +52,17 @@ class BillRegistry(Protocol):
     def link_bill(self, manifest_id: str, reference: str, declaration_id: str | None) -> None: ...
 
 
+class Selectivity(Protocol):
+    """Risk selectivity on the lodge path (the risk context, wired by an adapter)."""
+
+    def select(self, document: Document, declaration_id: str, on: date) -> Selection | None:
+        """The lane and the rules that fired; None when selectivity is off or no rule set
+        is in force."""
+        ...
+
+    def record(self, selection: Selection, revision: int) -> None: ...
+
+
 class DutyStatus(Protocol):
     def settled(self, declaration_id: str) -> bool:
         """Duties paid or guaranteed (True when nothing was assessed)."""
@@ -57,6 +71,7 @@ class DutyStatus(Protocol):
 
 class DeclarationsUnitOfWork(UnitOfWork, Protocol):
     duties: DutyStatus
+    selectivity: Selectivity
     declarations: DeclarationRepository
     manifests: BillRegistry
     cargo_rules: CargoRules

@@ -260,7 +260,10 @@ def _export(w: Walkthrough) -> dict[str, Any]:
 def run_demo(console: Console | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="eport-demo-") as tmp:
         settings = Settings(
-            data_dir=Path(tmp) / "data", environment="development", manifest_required=False
+            data_dir=Path(tmp) / "data",
+            environment="development",
+            manifest_required=False,
+            risk_enabled=False,
         )
         eport = bootstrap(settings)
         seed_demo(eport)

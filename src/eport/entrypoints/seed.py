@@ -12,6 +12,8 @@ from eport.bootstrap import EPort
 from eport.datamodel.identifiers import make_uscc
 from eport.identity import commands as ic
 from eport.identity.model import Role
+from eport.risk import commands as rkc
+from eport.risk.demo import demo_document
 from eport.routing import commands as rc
 from eport.routing.model import Conditions, RequiredDocument
 
@@ -157,6 +159,17 @@ def seed_demo(eport: EPort) -> bool:
                 agency=agency,
             )
         )
+    eport.run(
+        rkc.PutRuleSet(
+            actor=SYSTEM,
+            code="selectivity",
+            version=1,
+            valid_from=date(2026, 1, 1),
+            valid_to=None,
+            document=demo_document(),
+            note="Demo selectivity profile shipped with E-Port.",
+        )
+    )
     return True
 
 

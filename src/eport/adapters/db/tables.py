@@ -470,3 +470,44 @@ guarantee_facilities = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.CheckConstraint("used >= 0 AND used <= limit_amount", name="within_limit"),
 )
+
+risk_rule_sets = sa.Table(
+    "risk_rule_sets",
+    metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("document", Json, nullable=False),
+    sa.Column("author", sa.String(40), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+risk_selections = sa.Table(
+    "risk_selections",
+    metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("lane", sa.String(8), nullable=False),
+    sa.Column("rule_set_code", sa.String(40), nullable=False),
+    sa.Column("rule_set_version", sa.Integer, nullable=False),
+    sa.Column("fired", Json, nullable=False),
+    sa.Column("random", Json, nullable=True),
+    sa.Column("facts", Json, nullable=False),
+    sa.Column("selected_at", UTCDateTime(), nullable=False),
+    # What a check found, once customs has checked: "none" or "discrepancy".
+    sa.Column("finding", sa.String(16), nullable=True),
+    sa.Index("ix_risk_selections_lane", "lane", "selected_at"),
+)
+
+compliance_profiles = sa.Table(
+    "compliance_profiles",
+    metadata,
+    sa.Column("scheme", sa.String(16), primary_key=True),
+    sa.Column("identifier", sa.String(70), primary_key=True),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("past_findings", sa.Integer, nullable=False),
+    sa.Column("last_finding_on", sa.Date, nullable=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)

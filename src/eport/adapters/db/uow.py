@@ -30,6 +30,7 @@ from .repositories import (
     SqlSubscriptionRepository,
     SqlTaskRepository,
 )
+from .risk import RiskEngine, SqlRuleSetRepository, SqlSelectivity
 
 PASSWORDS = Argon2Passwords()
 TOTP = PyOtpTotp()
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         catalogue: CatalogueCache,
         ca: CertificateAuthority | None = None,
         cargo_rules: CargoRules | None = None,
+        risk: RiskEngine | None = None,
     ) -> None:
         self.conn = conn
         self._now = clock()
@@ -79,6 +81,8 @@ class SqlUnitOfWork:
         self.declaration_status = self.manifests
         self.duties = SqlDutyBook(conn)
         self.enterprises = self.duties
+        self.selectivity = SqlSelectivity(conn, self._now, risk)
+        self.rule_sets = SqlRuleSetRepository(conn, self._now, risk.cache if risk else None)
         self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)
         self.idempotency = SqlIdempotencyStore(conn, self._now)

@@ -25,6 +25,7 @@ from eport.kernel.errors import EPortError, Unavailable
 from eport.pki.ports import CertificateAuthority
 
 from .catalogue_cache import CatalogueCache
+from .risk import RiskEngine
 from .uow import SqlUnitOfWork
 
 log = logging.getLogger("eport.writer")
@@ -47,6 +48,7 @@ class GroupCommitWriter:
         self.engine, self.clock, self.catalogue = engine, clock, catalogue
         self.ca: CertificateAuthority | None = None  # set by bootstrap when a CA is present
         self.cargo_rules = CargoRules()  # set by bootstrap from the settings
+        self.risk: RiskEngine | None = None  # set by bootstrap: selectivity on the lodge path
         self.batch_max = batch_max
         self.on_commit = on_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -84,7 +86,9 @@ class GroupCommitWriter:
 
     def run_inline(self, job: Job) -> Any:
         with self.engine.connect() as conn, conn.begin():
-            uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca, self.cargo_rules)
+            uow = SqlUnitOfWork(
+                conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk
+            )
             result = job(uow)
             uow.flush_events()
         if self.on_commit:
@@ -124,7 +128,9 @@ class GroupCommitWriter:
         for attempt in (1, 2):
             savepoint = conn.begin_nested()
             try:
-                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca, self.cargo_rules)
+                uow = SqlUnitOfWork(
+                    conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk
+                )
                 result = job(uow)
                 uow.flush_events()
                 savepoint.commit()
@@ -161,7 +167,9 @@ class GroupCommitWriter:
         results = []
         with conn.begin():
             for job, _ in live:
-                uow = SqlUnitOfWork(conn, self.clock, self.catalogue, self.ca, self.cargo_rules)
+                uow = SqlUnitOfWork(
+                    conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk
+                )
                 results.append(job(uow))
                 uow.flush_events()
         return results
