@@ -103,7 +103,8 @@ SPECIAL: dict[str, tuple[str, str, str, str, str]] = {
     "02071400": ("", "1.30", "", "", "KGM"),  # frozen chicken cuts: specific
     "04022100": ("10", "", "1.50", "", "KGM"),  # milk powder: 10 % min 1.50 CNY/kg
     "04021000": ("10", "", "1.20", "", "KGM"),
-    "22042100": ("14", "", "2.00", "", "LTR"),  # bottled wine: 14 % min 2 CNY/l
+    "22042110": ("14", "", "2.00", "", "LTR"),  # bottled wine: 14 % min 2 CNY/l
+    "22042190": ("14", "", "2.00", "", "LTR"),
     "22030000": ("", "0.60", "", "", "LTR"),  # beer: specific
     "85258900": ("3", "4000", "", "12000", "H87"),  # cameras: compound, max per unit
     "39012000": ("6.5", "", "", "0.80", "KGM"),  # HDPE: 6.5 % max 0.80 CNY/kg
