@@ -237,6 +237,7 @@ class GoodsItem(Model):
     value: Amount
     procedure_code: str = Field(pattern=r"^[0-9]{4}$")
     preference_code: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+    manufacturer: ShortText | None = Field(default=None, alias="manufacturer")
     documents: tuple[DocumentReference, ...] = Field(default=(), max_length=50)
 
 
