@@ -45,6 +45,9 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         "manifest_required": False,
         # Selectivity would decide customs' task on some lodgements; tests of risk turn it on.
         "risk_enabled": False,
+        # The factories' 6-digit HS codes have national lines under them; tests of duties and
+        # the import flow turn assessment on with national codes.
+        "tariff_enabled": False,
     }
     if backend == "postgres":
         assert POSTGRES_URL

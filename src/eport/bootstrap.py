@@ -18,6 +18,7 @@ from eport.adapters.db.catalogue_cache import CatalogueCache
 from eport.adapters.db.checkpoint import Checkpointer
 from eport.adapters.db.engine import create_engines, migrate
 from eport.adapters.db.risk import RiskEngine, RuleSetCache
+from eport.adapters.db.tariff import TariffEngine
 from eport.adapters.db.writer import GroupCommitWriter
 from eport.adapters.dispatcher import Dispatcher
 from eport.adapters.risk_engine import ZenRuleEvaluator
@@ -47,6 +48,7 @@ from eport.risk.randomness import RandomSelection
 from eport.routing import commands as rc
 from eport.routing import events as re
 from eport.routing import handlers as rh
+from eport.tariff import events as te
 
 
 def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
@@ -95,6 +97,7 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         bus.register_command(command, handler)
     bus.subscribe(re.TaskDecided, dh.on_task_decided)
     bus.subscribe(de.DeclarationCancelled, pyh.on_declaration_cancelled)
+    bus.subscribe(te.DeclarationAssessed, pyh.on_declaration_assessed)
     return bus
 
 
@@ -198,6 +201,13 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
         demo_reference(),
         random_selection(settings),
         settings.risk_enabled,
+    )
+    writer.tariff = TariffEngine.load(
+        settings.tariff_dir,
+        settings.tariff_country,
+        settings.token_cache_seconds,
+        settings.tariff_enabled,
+        clock().date(),
     )
     app = EPort(settings, clock, write_engine, read_engine, catalogue, writer, build_bus(evaluator))
     if settings.is_sqlite:

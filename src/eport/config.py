@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     risk_seed_id: str = "seed-1"
     risk_yellow_rate: float = Field(default=0.03, ge=0, le=1)
     risk_red_rate: float = Field(default=0.01, ge=0, le=1)
+    # Duty and tax assessment on the lodge path (imports): the tariff files (default: the demo
+    # schedule shipped in eport/tariff/data; see docs/tariff.md) and the country whose VAT and
+    # excise bases apply.
+    tariff_enabled: bool = True
+    tariff_dir: Path | None = None
+    tariff_country: Literal["CN", "ZA"] = "CN"
     # The agency whose officers may approve enterprise registrations (besides administrators).
     registration_agency: str | None = "commerce"
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).

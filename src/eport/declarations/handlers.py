@@ -16,6 +16,7 @@ from eport.declarations.lanes import DECIDED_BY, accept_automatically
 from eport.declarations.model import (
     AMENDABLE,
     CANCELLABLE,
+    AssessmentSummary,
     DeclarationRecord,
     Receipt,
     Revision,
@@ -44,6 +45,7 @@ from eport.routing.model import (
     TaskState,
     plan_reroute,
 )
+from eport.tariff.events import DeclarationAssessed
 
 RELEASE_AGENCY = "customs"
 
@@ -194,6 +196,7 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     ]
     selection = uow.selectivity.select(doc, declaration_id, now.date())
     automatic = accept_automatically(tasks, selection)
+    assessment = uow.assessor.assess(doc, declaration_id, 1, now.date())
     body = {
         "id": declaration_id,
         "status": Status.LODGED.value,
@@ -203,6 +206,8 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     }
     if selection is not None:
         body["lane"] = selection.lane.value
+    if assessment is not None:
+        body["duties"] = _duties_json(assessment)
     stored = StoredResponse(fingerprint, 201, body)
     if not uow.idempotency.claim(cmd.actor, cmd.idempotency_key, stored):
         replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
@@ -230,9 +235,46 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             },
         )
     )
+    if assessment is not None:
+        _record_assessment(uow, declaration_id, 1, assessment, cmd.actor)
     if automatic is not None and selection is not None:
         _record_automatic(uow, automatic, selection)
     return Outcome(201, body)
+
+
+def _duties_json(assessment: AssessmentSummary) -> dict[str, Any]:
+    return {
+        "total": assessment.document["total"],
+        "currency": assessment.currency,
+        "quotaDraws": assessment.document.get("quotaDraws", []),
+        "preferences": assessment.document.get("preferences", []),
+    }
+
+
+def _record_assessment(
+    uow: DeclarationsUnitOfWork,
+    declaration_id: str,
+    revision: int,
+    assessment: AssessmentSummary,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    """The payments context books it (in this transaction); webhooks and audit see it."""
+    uow.record(
+        DeclarationAssessed(
+            declaration_id=declaration_id,
+            actor=actor,
+            agency="customs",
+            reason=reason,
+            occurred_at=uow.now(),
+            data={
+                "revision": revision,
+                "total": assessment.total,
+                "currency": assessment.currency,
+                "assessment": assessment.document,
+            },
+        )
+    )
 
 
 def _record_automatic(uow: DeclarationsUnitOfWork, task: Task, selection: Selection) -> None:
@@ -397,6 +439,10 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             "unaffected": list(plan.unaffected),
         },
     }
+    assessment = uow.assessor.assess(new_doc, record.id, new_revision, now.date())
+    if assessment is not None:
+        body["duties"] = _duties_json(assessment)
+        _record_assessment(uow, record.id, new_revision, assessment, cmd.actor, cmd.reason)
     uow.idempotency.put(cmd.actor, cmd.idempotency_key, StoredResponse(fingerprint, 201, body))
     return Outcome(201, body)
 
@@ -471,6 +517,9 @@ def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> di
         raise errors.NotReleasable(
             "Duties and taxes are neither paid nor guaranteed.", status=record.status.value
         )
+    short = _consume_quotas(uow, record, cmd.actor)
+    if short is not None:
+        return short
     previous, record.status, record.updated_at = record.status, Status.RELEASED, uow.now()
     uow.declarations.save(record)
     uow.record(
@@ -484,7 +533,51 @@ def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> di
         )
     )
     _status_changed(uow, record, previous, cmd.actor, cmd.reason, cmd.agency)
-    return {"id": record.id, "status": record.status.value, "revision": record.revision}
+    return {
+        "id": record.id,
+        "status": record.status.value,
+        "revision": record.revision,
+        "released": True,
+    }
+
+
+def _consume_quotas(
+    uow: DeclarationsUnitOfWork, record: DeclarationRecord, actor: str
+) -> dict[str, Any] | None:
+    """Quotas are consumed at release, first come first served. If a quota ran out since the
+    assessment, the declaration is reassessed at the out-of-quota rate and not released: the
+    supplementary bill is booked (and committed) and must be paid or guaranteed first."""
+    assessment = uow.assessor.latest(record.id)
+    if assessment is None or not assessment.quota_draws:
+        return None
+    granted = uow.assessor.consume_quotas(record.id, assessment.quota_draws)
+    wanted: dict[str, Any] = {}
+    for draw in assessment.quota_draws:
+        wanted[draw.quota_id] = wanted.get(draw.quota_id, 0) + draw.in_quota
+    if all(granted.get(q, 0) >= amount for q, amount in wanted.items()):
+        return None
+    reassessed = uow.assessor.assess(
+        record.document,
+        record.id,
+        record.revision,
+        uow.now().date(),
+        reason="quota exhausted at release",
+        granted=granted,
+    )
+    if reassessed is None:
+        return None
+    _record_assessment(
+        uow, record.id, record.revision, reassessed, actor, "quota exhausted at release"
+    )
+    return {
+        "id": record.id,
+        "status": record.status.value,
+        "revision": record.revision,
+        "released": False,
+        "reason": "A tariff quota ran out: the out-of-quota rate applies; pay or guarantee "
+        "the supplementary duty, then release.",
+        "duties": _duties_json(reassessed),
+    }
 
 
 def on_task_decided(event: TaskDecided, uow: DeclarationsUnitOfWork) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -123,3 +124,23 @@ def field_diff(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
                 out.extend(field_diff(old[index], new[index], child))
         return out
     return [] if old == new else [{"pointer": path or "/", "old": old, "new": new}]
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaUse:
+    """What one goods item draws from a tariff quota: asked for, and granted in-quota."""
+
+    quota_id: str
+    item: int
+    requested: Decimal
+    in_quota: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentSummary:
+    """Duties and taxes assessed: the total in minor units and the quota draws."""
+
+    total: int
+    currency: str
+    quota_draws: tuple[QuotaUse, ...]
+    document: dict[str, Any]

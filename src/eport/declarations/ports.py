@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol
 
 from eport.datamodel.declaration import Declaration as Document
 from eport.declarations.bills import CargoRules
-from eport.declarations.model import DeclarationRecord, Revision
+from eport.declarations.model import AssessmentSummary, DeclarationRecord, QuotaUse, Revision
 from eport.kernel.unit_of_work import UnitOfWork
 from eport.manifests.model import Bill
 from eport.risk.model import Selection
@@ -63,6 +64,32 @@ class Selectivity(Protocol):
     def record(self, selection: Selection, revision: int) -> None: ...
 
 
+class Assessor(Protocol):
+    """Duty and tax assessment (the tariff context, wired by an adapter)."""
+
+    def assess(
+        self,
+        document: Document,
+        declaration_id: str,
+        revision: int,
+        on: date,
+        reason: str | None = None,
+        granted: dict[str, Decimal] | None = None,
+    ) -> AssessmentSummary | None:
+        """Assess and store; None when assessment is off or does not apply (exports).
+        ``granted``: in-quota quantities consumed at release, instead of the balances."""
+        ...
+
+    def consume_quotas(
+        self, declaration_id: str, draws: tuple[QuotaUse, ...]
+    ) -> dict[str, Decimal]:
+        """Take the draws from the quotas' balances (locked; once per declaration); returns
+        the quantity granted per quota."""
+        ...
+
+    def latest(self, declaration_id: str) -> AssessmentSummary | None: ...
+
+
 class DutyStatus(Protocol):
     def settled(self, declaration_id: str) -> bool:
         """Duties paid or guaranteed (True when nothing was assessed)."""
@@ -72,6 +99,7 @@ class DutyStatus(Protocol):
 class DeclarationsUnitOfWork(UnitOfWork, Protocol):
     duties: DutyStatus
     selectivity: Selectivity
+    assessor: Assessor
     declarations: DeclarationRepository
     manifests: BillRegistry
     cargo_rules: CargoRules

@@ -26,6 +26,7 @@ from eport.payments.model import (
     revenue,
 )
 from eport.payments.ports import PaymentsUnitOfWork
+from eport.tariff.events import DeclarationAssessed
 
 
 def _view(uow: PaymentsUnitOfWork, declaration_id: str, currency: str | None = None) -> AccountView:
@@ -356,6 +357,21 @@ def guarantee_duties(cmd: commands.GuaranteeDuties, uow: PaymentsUnitOfWork) -> 
         )
     )
     return {"account": view_json(view), "facility": facility_json(facility)}
+
+
+def on_declaration_assessed(event: DeclarationAssessed, uow: PaymentsUnitOfWork) -> None:
+    """In the assessment's own transaction: book what the declaration owes now."""
+    assert event.declaration_id is not None
+    post_assessment(
+        commands.PostAssessment(
+            actor=event.actor,
+            declaration_id=event.declaration_id,
+            currency=str(event.data["currency"]),
+            amount=int(event.data["total"]),
+            reference=f"revision {event.data.get('revision')}",
+        ),
+        uow,
+    )
 
 
 def on_declaration_cancelled(event: DeclarationCancelled, uow: PaymentsUnitOfWork) -> None:

@@ -511,3 +511,60 @@ compliance_profiles = sa.Table(
     sa.Column("last_finding_on", sa.Date, nullable=True),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),  # reassessments of one revision
+    sa.Column("total", sa.BigInteger, nullable=False),  # minor units
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("document", Json, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("assessed_at", UTCDateTime(), nullable=False),
+)
+
+quota_balances = sa.Table(
+    "quota_balances",
+    metadata,
+    sa.Column("quota_id", sa.String(40), primary_key=True),
+    sa.Column("balance", sa.String(40), nullable=False),  # a Decimal, in the quota's unit
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+quota_consumptions = sa.Table(
+    "quota_consumptions",
+    metadata,
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), primary_key=True),
+    sa.Column("quota_id", sa.String(40), primary_key=True),
+    sa.Column("item", sa.Integer, primary_key=True),
+    sa.Column("requested", sa.String(40), nullable=False),
+    sa.Column("granted", sa.String(40), nullable=False),
+    sa.Column("at", UTCDateTime(), nullable=False),
+)
+
+origin_certificates = sa.Table(
+    "origin_certificates",
+    metadata,
+    sa.Column("reference", sa.String(70), primary_key=True),
+    sa.Column("agreement", sa.String(16), nullable=False),
+    sa.Column("origin", sa.String(2), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    sa.Column("issuer", sa.String(200), nullable=False),
+    sa.Column("recorded_by", sa.String(40), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+
+exchange_rates = sa.Table(
+    "exchange_rates",
+    metadata,
+    sa.Column("currency", sa.String(3), primary_key=True),
+    sa.Column("valid_from", sa.Date, primary_key=True),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("rate", sa.String(40), nullable=False),
+    sa.Column("published_by", sa.String(40), nullable=False),
+    sa.Column("published_at", UTCDateTime(), nullable=False),
+)

@@ -31,6 +31,7 @@ from .repositories import (
     SqlTaskRepository,
 )
 from .risk import RiskEngine, SqlRuleSetRepository, SqlSelectivity
+from .tariff import SqlAssessor, TariffEngine
 
 PASSWORDS = Argon2Passwords()
 TOTP = PyOtpTotp()
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         ca: CertificateAuthority | None = None,
         cargo_rules: CargoRules | None = None,
         risk: RiskEngine | None = None,
+        tariff: TariffEngine | None = None,
     ) -> None:
         self.conn = conn
         self._now = clock()
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
         self.duties = SqlDutyBook(conn)
         self.enterprises = self.duties
         self.selectivity = SqlSelectivity(conn, self._now, risk)
+        self.assessor = SqlAssessor(conn, self._now, tariff)
         self.rule_sets = SqlRuleSetRepository(conn, self._now, risk.cache if risk else None)
         self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)

@@ -26,6 +26,7 @@ from eport.pki.ports import CertificateAuthority
 
 from .catalogue_cache import CatalogueCache
 from .risk import RiskEngine
+from .tariff import TariffEngine
 from .uow import SqlUnitOfWork
 
 log = logging.getLogger("eport.writer")
@@ -49,6 +50,7 @@ class GroupCommitWriter:
         self.ca: CertificateAuthority | None = None  # set by bootstrap when a CA is present
         self.cargo_rules = CargoRules()  # set by bootstrap from the settings
         self.risk: RiskEngine | None = None  # set by bootstrap: selectivity on the lodge path
+        self.tariff: TariffEngine | None = None  # set by bootstrap: assessment on the lodge path
         self.batch_max = batch_max
         self.on_commit = on_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -87,7 +89,13 @@ class GroupCommitWriter:
     def run_inline(self, job: Job) -> Any:
         with self.engine.connect() as conn, conn.begin():
             uow = SqlUnitOfWork(
-                conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk
+                conn,
+                self.clock,
+                self.catalogue,
+                self.ca,
+                self.cargo_rules,
+                self.risk,
+                self.tariff,
             )
             result = job(uow)
             uow.flush_events()

@@ -21,6 +21,7 @@ from eport.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, is_json, json_body, parse_time, read
+from .errors import problem
 from .openapi import request_body
 from .sealing import sealed_response
 from .signatures import verified_signature
@@ -417,7 +418,11 @@ class DeclarationController(Controller):
     )
     async def release(
         self, request: Request[Any, Any, Any], principal: Principal, declaration_id: str
-    ) -> dict[str, Any]:
+    ) -> Response[Any]:
+        """Release a cleared declaration whose duties are paid or guaranteed. Tariff quotas are
+        consumed now, first come first served: if one ran out, the declaration is reassessed
+        at the out-of-quota rate, and the answer is 409 `release.quota_exhausted` with the new
+        duties (booked; pay or guarantee them, then release again)."""
         agency = policy.require_officer(principal, policy.Action.RELEASE)
         body, _ = await json_body(request, OptionalReasonBody, allow_empty=True)
         result: dict[str, Any] = await execute(
@@ -429,4 +434,13 @@ class DeclarationController(Controller):
                 reason=body.reason,
             ),
         )
-        return result
+        if result.get("released", True):
+            return Response(result)
+        return problem(
+            409,
+            "Not released",
+            result["reason"],
+            "release.quota_exhausted",
+            str(request.url.path),
+            {k: v for k, v in result.items() if k != "reason"},
+        )
