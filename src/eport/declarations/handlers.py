@@ -196,7 +196,7 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     ]
     selection = uow.selectivity.select(doc, declaration_id, now.date())
     automatic = accept_automatically(tasks, selection)
-    assessment = uow.assessor.assess(doc, declaration_id, 1, now.date())
+    assessment = uow.assessor.assess(doc, now.date())
     body = {
         "id": declaration_id,
         "status": Status.LODGED.value,
@@ -244,8 +244,9 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
 
 def _duties_json(assessment: AssessmentSummary) -> dict[str, Any]:
     return {
-        "total": assessment.document["total"],
+        "total": assessment.document["total"]["amount"],
         "currency": assessment.currency,
+        "totals": {k: v["amount"] for k, v in assessment.document.get("totals", {}).items()},
         "quotaDraws": assessment.document.get("quotaDraws", []),
         "preferences": assessment.document.get("preferences", []),
     }
@@ -259,7 +260,9 @@ def _record_assessment(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    """The payments context books it (in this transaction); webhooks and audit see it."""
+    """Stored; the payments context books it (in this transaction); webhooks and audit see
+    it. Call after the declaration row exists."""
+    uow.assessor.record(declaration_id, revision, assessment, reason)
     uow.record(
         DeclarationAssessed(
             declaration_id=declaration_id,
@@ -439,7 +442,7 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             "unaffected": list(plan.unaffected),
         },
     }
-    assessment = uow.assessor.assess(new_doc, record.id, new_revision, now.date())
+    assessment = uow.assessor.assess(new_doc, now.date())
     if assessment is not None:
         body["duties"] = _duties_json(assessment)
         _record_assessment(uow, record.id, new_revision, assessment, cmd.actor, cmd.reason)
@@ -556,14 +559,7 @@ def _consume_quotas(
         wanted[draw.quota_id] = wanted.get(draw.quota_id, 0) + draw.in_quota
     if all(granted.get(q, 0) >= amount for q, amount in wanted.items()):
         return None
-    reassessed = uow.assessor.assess(
-        record.document,
-        record.id,
-        record.revision,
-        uow.now().date(),
-        reason="quota exhausted at release",
-        granted=granted,
-    )
+    reassessed = uow.assessor.assess(record.document, uow.now().date(), granted=granted)
     if reassessed is None:
         return None
     _record_assessment(

@@ -68,17 +68,19 @@ class Assessor(Protocol):
     """Duty and tax assessment (the tariff context, wired by an adapter)."""
 
     def assess(
+        self, document: Document, on: date, granted: dict[str, Decimal] | None = None
+    ) -> AssessmentSummary | None:
+        """None when assessment is off or does not apply (exports). ``granted``: in-quota
+        quantities consumed at release, instead of the balances."""
+        ...
+
+    def record(
         self,
-        document: Document,
         declaration_id: str,
         revision: int,
-        on: date,
+        assessment: AssessmentSummary,
         reason: str | None = None,
-        granted: dict[str, Decimal] | None = None,
-    ) -> AssessmentSummary | None:
-        """Assess and store; None when assessment is off or does not apply (exports).
-        ``granted``: in-quota quantities consumed at release, instead of the balances."""
-        ...
+    ) -> None: ...
 
     def consume_quotas(
         self, declaration_id: str, draws: tuple[QuotaUse, ...]

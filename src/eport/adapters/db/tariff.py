@@ -133,12 +133,10 @@ class SqlAssessor:
     def assess(
         self,
         document: Declaration,
-        declaration_id: str,
-        revision: int,
         on: date,
-        reason: str | None = None,
         granted: dict[str, Decimal] | None = None,
     ) -> AssessmentSummary | None:
+        """Assess (not stored: see ``record``); None when off or not an import."""
         engine = self.engine
         if engine is None or not engine.enabled or document.declaration_type != "IM":
             return None
@@ -154,6 +152,19 @@ class SqlAssessor:
         currency = result.currency
         total = to_minor(result.total.amount, minor_units(currency))
         stored = assessment_dict(result)
+        draws = tuple(
+            QuotaUse(d.quota_id, d.item, d.requested, d.in_quota) for d in result.quota_draws
+        )
+        return AssessmentSummary(total, currency, draws, stored)
+
+    def record(
+        self,
+        declaration_id: str,
+        revision: int,
+        assessment: AssessmentSummary,
+        reason: str | None = None,
+    ) -> None:
+        """Store an assessment (each revision may be reassessed: ``seq`` counts them)."""
         a = t.assessments
         seq = self.conn.execute(
             sa.select(sa.func.coalesce(sa.func.max(a.c.seq), 0)).where(
@@ -166,17 +177,13 @@ class SqlAssessor:
                 "declaration_id": declaration_id,
                 "revision": revision,
                 "seq": seq + 1,
-                "total": total,
-                "currency": currency,
-                "document": stored,
+                "total": assessment.total,
+                "currency": assessment.currency,
+                "document": assessment.document,
                 "reason": reason,
                 "assessed_at": self.now,
             },
         )
-        draws = tuple(
-            QuotaUse(d.quota_id, d.item, d.requested, d.in_quota) for d in result.quota_draws
-        )
-        return AssessmentSummary(total, currency, draws, stored)
 
     def consume_quotas(
         self, declaration_id: str, draws: tuple[QuotaUse, ...]

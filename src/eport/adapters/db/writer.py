@@ -60,6 +60,11 @@ class GroupCommitWriter:
         ]
         self._started = False
 
+    def _uow(self, conn: sa.Connection) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk, self.tariff
+        )
+
     def start(self) -> None:
         if not self._started:
             self._started = True
@@ -88,15 +93,7 @@ class GroupCommitWriter:
 
     def run_inline(self, job: Job) -> Any:
         with self.engine.connect() as conn, conn.begin():
-            uow = SqlUnitOfWork(
-                conn,
-                self.clock,
-                self.catalogue,
-                self.ca,
-                self.cargo_rules,
-                self.risk,
-                self.tariff,
-            )
+            uow = self._uow(conn)
             result = job(uow)
             uow.flush_events()
         if self.on_commit:
@@ -136,9 +133,7 @@ class GroupCommitWriter:
         for attempt in (1, 2):
             savepoint = conn.begin_nested()
             try:
-                uow = SqlUnitOfWork(
-                    conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk
-                )
+                uow = self._uow(conn)
                 result = job(uow)
                 uow.flush_events()
                 savepoint.commit()
@@ -175,9 +170,7 @@ class GroupCommitWriter:
         results = []
         with conn.begin():
             for job, _ in live:
-                uow = SqlUnitOfWork(
-                    conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk
-                )
+                uow = self._uow(conn)
                 results.append(job(uow))
                 uow.flush_events()
         return results
