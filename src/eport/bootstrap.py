@@ -48,7 +48,9 @@ from eport.risk.randomness import RandomSelection
 from eport.routing import commands as rc
 from eport.routing import events as re
 from eport.routing import handlers as rh
+from eport.tariff import commands as tc
 from eport.tariff import events as te
+from eport.tariff import handlers as th
 
 
 def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
@@ -73,6 +75,10 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (pyc.SetGuaranteeFacility, pyh.set_guarantee_facility),
         (pyc.GuaranteeDuties, pyh.guarantee_duties),
         (pyc.SettleCancellation, pyh.settle_cancellation),
+        (tc.PublishExchangeRate, th.publish_exchange_rate),
+        (tc.RecordOriginCertificate, th.record_origin_certificate),
+        (tc.RevokeOriginCertificate, th.revoke_origin_certificate),
+        (tc.SetQuotaBalance, th.set_quota_balance),
         (ic.RegisterEnterprise, ih.register_enterprise),
         (ic.ApplyForRegistration, ih.apply_for_registration),
         (ic.DecideRegistration, ih.decide_registration),

@@ -39,6 +39,10 @@ class Action(StrEnum):
     REVOKE_CERTIFICATE = "certificate.revoke"
     REVIEW_REGISTRATIONS = "registration.review"
     PAY_DUTIES = "duties.pay"
+    READ_TARIFF = "tariff.read"
+    MANAGE_TARIFF = "tariff.manage"
+    PUBLISH_RATES = "exchange_rate.publish"
+    MANAGE_RISK = "risk.manage"
     CONFIRM_PAYMENT = "payment.confirm"
     MANAGE_GUARANTEES = "guarantee.manage"
     LODGE_MANIFEST = "manifest.lodge"
@@ -179,3 +183,13 @@ def can_read_manifest(principal: Principal, carrier: str, manifest_id: str) -> N
         return
     _decide(principal, Action.READ_MANIFEST, manifest_id, False, "not a party")
     raise NotFound("No such manifest.", id=manifest_id)
+
+
+def require_agency_or_admin(principal: Principal, action: Action, agency: str) -> None:
+    """An officer of ``agency``, or an administrator."""
+    allowed = principal.has(Role.ADMIN) or (
+        principal.has(Role.OFFICER) and principal.agency == agency
+    )
+    _decide(principal, action, None, allowed, f"{agency} officer or administrator")
+    if not allowed:
+        raise Forbidden(f"{action.value} is for {agency} officers and administrators.")

@@ -26,6 +26,9 @@ class PrefixIndex(Generic[T]):
         for entry in entries:
             self._by_prefix[prefix(entry)].append(entry)
 
+    def entries(self) -> list[T]:
+        return [e for group in self._by_prefix.values() for e in group]
+
     def matching(self, code: str, on: date) -> list[T]:
         """Every entry in force ``on`` whose prefix starts ``code``, longest prefix first."""
         out: list[T] = []

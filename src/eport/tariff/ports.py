@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from eport.kernel.unit_of_work import UnitOfWork
+
 
 class ExchangeRates(Protocol):
     """Customs exchange rates into the national currency."""
@@ -37,3 +39,34 @@ class QuotaBalances(Protocol):
     def balance(self, quota_id: str, on: date) -> Decimal:
         """The quantity still available (in the quota's unit); 0 when exhausted or unknown."""
         ...
+
+
+class TariffAdministration(Protocol):
+    """Where published rates, recorded certificates and quota balances are kept."""
+
+    def put_rate(
+        self, currency: str, rate: Decimal, valid_from: date, valid_to: date | None, actor: str
+    ) -> None: ...
+
+    def put_certificate(
+        self,
+        reference: str,
+        agreement: str,
+        origin: str,
+        issuer: str,
+        valid_from: date,
+        valid_to: date | None,
+        actor: str,
+    ) -> None: ...
+
+    def revoke_certificate(self, reference: str) -> bool:
+        """False if no such certificate."""
+        ...
+
+    def quota_exists(self, quota_id: str) -> bool: ...
+
+    def set_quota_balance(self, quota_id: str, balance: Decimal) -> None: ...
+
+
+class TariffUnitOfWork(UnitOfWork, Protocol):
+    tariff: TariffAdministration

@@ -50,6 +50,10 @@ class Schedule:
         self._remedies = PrefixIndex(remedies, _prefix, _validity)
         self._quotas = PrefixIndex(quotas, _prefix, _validity)
 
+    def quotas(self) -> list[TariffQuota]:
+        """Every tariff-rate quota of the schedule."""
+        return self._quotas.entries()
+
     def mfn_measure(self, code: str, on: date, item: int = 0) -> DutyMeasure:
         found = self._mfn.first(code, on)
         if found is None:

@@ -67,6 +67,9 @@ class TariffEngine:
         book = RateBook(profile.currency, seeded, data.published_rates)
         return cls(data, profile, book, ttl, enabled)
 
+    def quota_ids(self) -> frozenset[str]:
+        return frozenset(q.quota_id for q in self.data.schedule.quotas())
+
     def invalidate(self) -> None:
         with self._lock:
             self._book = None
@@ -243,3 +246,79 @@ class SqlAssessor:
             for d in document.get("quotaDraws", [])
         )
         return AssessmentSummary(row[0], row[1], draws, document)
+
+
+class SqlTariffAdministration:
+    """The tariff context's ``TariffAdministration`` port."""
+
+    def __init__(self, conn: sa.Connection, now: datetime, engine: TariffEngine | None) -> None:
+        self.conn, self.now, self.engine = conn, now, engine
+
+    def put_rate(
+        self, currency: str, rate: Decimal, valid_from: date, valid_to: date | None, actor: str
+    ) -> None:
+        r = t.exchange_rates
+        self.conn.execute(r.delete().where(r.c.currency == currency, r.c.valid_from == valid_from))
+        self.conn.execute(
+            r.insert(),
+            {
+                "currency": currency,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "rate": str(rate),
+                "published_by": actor,
+                "published_at": self.now,
+            },
+        )
+        if self.engine is not None:
+            self.engine.invalidate()
+
+    def put_certificate(
+        self,
+        reference: str,
+        agreement: str,
+        origin: str,
+        issuer: str,
+        valid_from: date,
+        valid_to: date | None,
+        actor: str,
+    ) -> None:
+        c = t.origin_certificates
+        self.conn.execute(c.delete().where(c.c.reference == reference))
+        self.conn.execute(
+            c.insert(),
+            {
+                "reference": reference,
+                "agreement": agreement,
+                "origin": origin,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "revoked": False,
+                "issuer": issuer,
+                "recorded_by": actor,
+                "recorded_at": self.now,
+            },
+        )
+
+    def revoke_certificate(self, reference: str) -> bool:
+        c = t.origin_certificates
+        done = self.conn.execute(c.update().where(c.c.reference == reference).values(revoked=True))
+        return bool(done.rowcount)
+
+    def quota_exists(self, quota_id: str) -> bool:
+        if self.engine is None:
+            return False
+        return quota_id in self.engine.quota_ids()
+
+    def set_quota_balance(self, quota_id: str, balance: Decimal) -> None:
+        q = t.quota_balances
+        done = self.conn.execute(
+            q.update()
+            .where(q.c.quota_id == quota_id)
+            .values(balance=str(balance), updated_at=self.now)
+        )
+        if not done.rowcount:
+            self.conn.execute(
+                q.insert(),
+                {"quota_id": quota_id, "balance": str(balance), "updated_at": self.now},
+            )

@@ -31,7 +31,7 @@ from .repositories import (
     SqlTaskRepository,
 )
 from .risk import RiskEngine, SqlRuleSetRepository, SqlSelectivity
-from .tariff import SqlAssessor, TariffEngine
+from .tariff import SqlAssessor, SqlTariffAdministration, TariffEngine
 
 PASSWORDS = Argon2Passwords()
 TOTP = PyOtpTotp()
@@ -85,6 +85,7 @@ class SqlUnitOfWork:
         self.enterprises = self.duties
         self.selectivity = SqlSelectivity(conn, self._now, risk)
         self.assessor = SqlAssessor(conn, self._now, tariff)
+        self.tariff = SqlTariffAdministration(conn, self._now, tariff)
         self.rule_sets = SqlRuleSetRepository(conn, self._now, risk.cache if risk else None)
         self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)

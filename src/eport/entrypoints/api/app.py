@@ -31,6 +31,8 @@ from .openapi import COMPONENTS
 from .payments import DutiesController, GuaranteeController, PaymentOrderController
 from .pki import CertificateController, OcspController, PublicPkiController
 from .registrations import ApplicationController, RegistrationReviewController
+from .risk import DeclarationRiskController, RiskController
+from .tariff import AssessmentController, TariffController
 from .tasks import TaskController
 from .webhooks import WebhookController
 
@@ -104,6 +106,10 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         ManifestController,
         GateController,
         DutiesController,
+        TariffController,
+        RiskController,
+        DeclarationRiskController,
+        AssessmentController,
         PaymentOrderController,
         GuaranteeController,
         RegistrationReviewController,
