@@ -22,6 +22,8 @@ from eport.adapters.db.tariff import TariffEngine
 from eport.adapters.db.writer import GroupCommitWriter
 from eport.adapters.dispatcher import Dispatcher
 from eport.adapters.risk_engine import ZenRuleEvaluator
+from eport.clearance import commands as cc
+from eport.clearance import handlers as ch
 from eport.config import Settings
 from eport.declarations import commands as dc
 from eport.declarations import events as de
@@ -75,6 +77,10 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (pyc.SetGuaranteeFacility, pyh.set_guarantee_facility),
         (pyc.GuaranteeDuties, pyh.guarantee_duties),
         (pyc.SettleCancellation, pyh.settle_cancellation),
+        (cc.OrderInspection, ch.order_inspection),
+        (cc.RecordFindings, ch.record_findings),
+        (cc.RecordIpr, ch.record_ipr),
+        (cc.DecideIprHold, ch.decide_ipr_hold),
         (tc.PublishExchangeRate, th.publish_exchange_rate),
         (tc.RecordOriginCertificate, th.record_origin_certificate),
         (tc.RevokeOriginCertificate, th.revoke_origin_certificate),
@@ -104,6 +110,9 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
     bus.subscribe(re.TaskDecided, dh.on_task_decided)
     bus.subscribe(de.DeclarationCancelled, pyh.on_declaration_cancelled)
     bus.subscribe(te.DeclarationAssessed, pyh.on_declaration_assessed)
+    # Order matters: clearance holds the goods first, then a green lane may accept at once.
+    bus.subscribe(de.DeclarationLodged, ch.on_declaration_lodged)
+    bus.subscribe(de.DeclarationLodged, dh.on_lodged_accept_automatically)
     return bus
 
 

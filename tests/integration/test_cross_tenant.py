@@ -41,6 +41,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "currency": "CNY",
         "bankReference": "HIJACK",
     },
+    ("POST", "/api/v1/inspections/{inspection_id}/findings"): {"outcome": "no_discrepancy"},
+    ("POST", "/api/v1/declarations/{declaration_id}/inspections"): {"reason": "hijack"},
     ("PUT", "/api/v1/guarantees/{enterprise_id}"): {"limit": "99999999", "currency": "CNY"},
     ("POST", "/api/v1/declarations/{declaration_id}/payment-orders"): {
         "bank": {"scheme": "USCC", "value": "91330000MA28000057"},
@@ -100,7 +102,11 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     order = api.post(
         "trader@demo", f"/api/v1/declarations/{dec['id']}/payment-orders", {"bank": bank}
     ).json()
+    inspection = api.post(
+        "customs@demo", f"/api/v1/declarations/{dec['id']}/inspections", {"reason": "spot check"}
+    ).json()
     return {
+        "inspection_id": inspection["id"],
         "order_id": order["id"],
         "enterprise_id": api.get("trader@demo", "/api/v1/me").json()["enterprise"],
         "manifest_id": carried["id"],
@@ -156,6 +162,8 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         url = url.replace("{certificate_id}", v["ecertificate_id"])
         if method == "GET":
             return [(url, READERS)]
+        if path.endswith("/inspections"):  # customs orders inspections
+            return [(url, {"customs@demo", "admin@demo"})]
         return [
             (url, {"trader@demo", "customs@demo"} if path.endswith("/release") else {"trader@demo"})
         ]
@@ -168,6 +176,9 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    if "{inspection_id}" in path:
+        url = path.replace("{inspection_id}", v["inspection_id"])
+        return [(url, {"customs@demo", "admin@demo"})]
     if "{order_id}" in path:
         return [(path.replace("{order_id}", v["order_id"]), {"bank@demo"})]
     if "{enterprise_id}" in path:
@@ -250,6 +261,8 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "certificate_id",
         "manifest_id",
         "order_id",
+        "inspection_id",
+        "hold_id",  # customs-internal, like inspections
         "enterprise_id",
         # reference data, not another party's documents:
         "quota_id",

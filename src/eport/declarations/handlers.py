@@ -12,6 +12,7 @@ from eport.datamodel.declaration import Declaration as Document
 from eport.datamodel.validation import validate_document
 from eport.declarations import commands, errors, events
 from eport.declarations.bills import check_against_bill
+from eport.declarations.lanes import AUTOMATIC as AUTOMATIC_LANES
 from eport.declarations.lanes import DECIDED_BY, accept_automatically
 from eport.declarations.model import (
     AMENDABLE,
@@ -35,7 +36,7 @@ from eport.kernel.errors import (
 )
 from eport.kernel.ids import new_id
 from eport.manifests.model import Bill
-from eport.risk.model import Selection
+from eport.risk.model import Lane
 from eport.routing.events import TaskDecided
 from eport.routing.model import (
     OPEN_TASK_STATES,
@@ -195,7 +196,6 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         for agency, rules in routing.agencies().items()
     ]
     selection = uow.selectivity.select(doc, declaration_id, now.date())
-    automatic = accept_automatically(tasks, selection)
     assessment = uow.assessor.assess(doc, now.date())
     body = {
         "id": declaration_id,
@@ -237,9 +237,23 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     )
     if assessment is not None:
         _record_assessment(uow, declaration_id, 1, assessment, cmd.actor)
-    if automatic is not None and selection is not None:
-        _record_automatic(uow, automatic, selection)
     return Outcome(201, body)
+
+
+def on_lodged_accept_automatically(
+    event: events.DeclarationLodged, uow: DeclarationsUnitOfWork
+) -> None:
+    """After the lodgement's other consequences (an IPR hold, an inspection): a green or blue
+    lane accepts customs' task at once, unless something holds the goods."""
+    assert event.declaration_id is not None
+    lane = event.data.get("lane")
+    if lane not in AUTOMATIC_LANES or uow.clearance.blocking(event.declaration_id):
+        return
+    tasks = uow.tasks.for_declaration(event.declaration_id)
+    task = accept_automatically(tasks, Lane(lane))
+    if task is not None:
+        uow.tasks.save(task)
+        _record_automatic(uow, task, Lane(lane))
 
 
 def _duties_json(assessment: AssessmentSummary) -> dict[str, Any]:
@@ -280,7 +294,7 @@ def _record_assessment(
     )
 
 
-def _record_automatic(uow: DeclarationsUnitOfWork, task: Task, selection: Selection) -> None:
+def _record_automatic(uow: DeclarationsUnitOfWork, task: Task, lane: Lane) -> None:
     """Customs' automatic decision is an event like an officer's: it combines the status."""
     uow.record(
         TaskDecided(
@@ -293,7 +307,7 @@ def _record_automatic(uow: DeclarationsUnitOfWork, task: Task, selection: Select
                 "task": task.id,
                 "decision": "accept",
                 "revision": task.revision,
-                "lane": selection.lane.value,
+                "lane": lane.value,
                 "automatic": True,
             },
         )
@@ -515,6 +529,11 @@ def release(cmd: commands.ReleaseDeclaration, uow: DeclarationsUnitOfWork) -> di
         raise errors.NotReleasable(
             f"Only a cleared declaration is released (this one is {record.status.value}).",
             status=record.status.value,
+        )
+    blocking = uow.clearance.blocking(record.id)
+    if blocking:
+        raise errors.NotReleasable(
+            "Goods are held: " + ", ".join(blocking) + ".", status=record.status.value
         )
     if not uow.duties.settled(record.id):
         raise errors.NotReleasable(

@@ -4,7 +4,7 @@ inspection) leave it to an officer."""
 
 from __future__ import annotations
 
-from eport.risk.model import Lane, Selection
+from eport.risk.model import Lane
 from eport.routing.model import Decision, Task, TaskState
 
 CUSTOMS = "customs"
@@ -12,19 +12,19 @@ AUTOMATIC = frozenset({Lane.GREEN, Lane.BLUE})
 DECIDED_BY = "risk"
 
 
-def reason_for(selection: Selection) -> str:
-    if selection.lane is Lane.BLUE:
+def reason_for(lane: Lane) -> str:
+    if lane is Lane.BLUE:
         return "Blue lane: accepted, selected for post-clearance audit."
     return "Green lane: automatic acceptance."
 
 
-def accept_automatically(tasks: list[Task], selection: Selection | None) -> Task | None:
+def accept_automatically(tasks: list[Task], lane: Lane | None) -> Task | None:
     """Decide customs' pending task if the lane accepts automatically; returns it."""
-    if selection is None or selection.lane not in AUTOMATIC:
+    if lane is None or lane not in AUTOMATIC:
         return None
     for task in tasks:
         if task.agency == CUSTOMS and task.state is TaskState.PENDING:
             task.state, task.decision = TaskState.ACCEPTED, Decision.ACCEPT
-            task.reason, task.decided_by = reason_for(selection), DECIDED_BY
+            task.reason, task.decided_by = reason_for(lane), DECIDED_BY
             return task
     return None

@@ -13,7 +13,7 @@ from eport.declarations.model import AssessmentSummary, DeclarationRecord, Quota
 from eport.kernel.unit_of_work import UnitOfWork
 from eport.manifests.model import Bill
 from eport.risk.model import Selection
-from eport.routing.ports import CatalogueReader, TaskRepository
+from eport.routing.ports import CatalogueReader, ClearanceHolds, TaskRepository
 
 
 class DeclarationRepository(Protocol):
@@ -100,6 +100,7 @@ class DutyStatus(Protocol):
 
 class DeclarationsUnitOfWork(UnitOfWork, Protocol):
     duties: DutyStatus
+    clearance: ClearanceHolds
     selectivity: Selectivity
     assessor: Assessor
     declarations: DeclarationRepository

@@ -43,6 +43,8 @@ class Action(StrEnum):
     MANAGE_TARIFF = "tariff.manage"
     PUBLISH_RATES = "exchange_rate.publish"
     MANAGE_RISK = "risk.manage"
+    INSPECT = "inspection.manage"
+    MANAGE_IPR = "ipr.manage"
     CONFIRM_PAYMENT = "payment.confirm"
     MANAGE_GUARANTEES = "guarantee.manage"
     LODGE_MANIFEST = "manifest.lodge"

@@ -23,3 +23,7 @@ class RuleNotFound(NotFound):
 
 class RuleVersionConflict(Conflict):
     code = "catalogue.version_conflict"
+
+
+class ClearanceOpen(Conflict):
+    code = "clearance.open"

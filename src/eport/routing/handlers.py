@@ -39,6 +39,13 @@ def decide(cmd: commands.DecideTask, uow: RoutingUnitOfWork) -> dict[str, Any]:
             f"This task is {task.state.value}; only a pending task can be decided.",
             state=task.state.value,
         )
+    if cmd.decision is Decision.ACCEPT and task.agency == "customs":
+        blocking = uow.clearance.blocking(task.declaration_id)
+        if blocking:
+            raise errors.ClearanceOpen(
+                "Customs accepts once the checks are done: " + ", ".join(blocking) + ".",
+                open=blocking,
+            )
     if cmd.revision is not None and cmd.revision != task.revision:
         raise errors.StaleRevision(
             f"The declaration is at revision {task.revision}; you decided on {cmd.revision}.",

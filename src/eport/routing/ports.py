@@ -43,7 +43,14 @@ class DeclarationLock(Protocol):
     def get(self, declaration_id: str, *, for_update: bool = False) -> object | None: ...
 
 
+class ClearanceHolds(Protocol):
+    def blocking(self, declaration_id: str) -> list[str]:
+        """Open inspections and IPR holds: customs cannot accept while there are any."""
+        ...
+
+
 class RoutingUnitOfWork(UnitOfWork, Protocol):
+    clearance: ClearanceHolds
     tasks: TaskRepository
     catalogue: CatalogueRepository
     declarations: DeclarationLock

@@ -568,3 +568,62 @@ exchange_rates = sa.Table(
     sa.Column("published_by", sa.String(40), nullable=False),
     sa.Column("published_at", UTCDateTime(), nullable=False),
 )
+
+inspection_orders = sa.Table(
+    "inspection_orders",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column(
+        "declaration_id",
+        sa.String(40),
+        sa.ForeignKey("declarations.id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("ordered_by", sa.String(40), nullable=False),
+    sa.Column("ordered_at", UTCDateTime(), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=True),
+    sa.Column("corrections", Json, nullable=False),
+    sa.Column("remarks", sa.Text, nullable=True),
+    sa.Column("inspected_by", sa.String(40), nullable=True),
+    sa.Column("completed_at", UTCDateTime(), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_inspection_orders_state", "state", "ordered_at"),
+)
+
+ipr_recordations = sa.Table(
+    "ipr_recordations",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("rights_holder", sa.String(200), nullable=False),
+    sa.Column("trademark", sa.String(200), nullable=False),
+    sa.Column("hs_prefixes", Json, nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=True),
+)
+
+ipr_holds = sa.Table(
+    "ipr_holds",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column(
+        "declaration_id",
+        sa.String(40),
+        sa.ForeignKey("declarations.id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "recordation_id", sa.String(40), sa.ForeignKey("ipr_recordations.id"), nullable=False
+    ),
+    sa.Column("item", sa.Integer, nullable=False),
+    sa.Column("trademark", sa.String(200), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("held_at", UTCDateTime(), nullable=False),
+    sa.Column("decided_by", sa.String(40), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)

@@ -16,6 +16,7 @@ from eport.pki.ports import CertificateAuthority
 
 from . import tables as t
 from .catalogue_cache import CatalogueCache
+from .clearance import SqlClearanceRepository
 from .fast import FastInsert
 from .repositories import (
     SqlCatalogueRepository,
@@ -86,6 +87,8 @@ class SqlUnitOfWork:
         self.selectivity = SqlSelectivity(conn, self._now, risk)
         self.assessor = SqlAssessor(conn, self._now, tariff)
         self.tariff = SqlTariffAdministration(conn, self._now, tariff)
+        self.clearance = SqlClearanceRepository(conn, self._now)
+        self.revisions = self.declarations
         self.rule_sets = SqlRuleSetRepository(conn, self._now, risk.cache if risk else None)
         self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)

@@ -22,6 +22,7 @@ from eport.bootstrap import EPort
 from .admin import AdminController, MeController
 from .auth import TokenAuthenticator
 from .catalogue import AgencyController, CatalogueController
+from .clearance import DeclarationChecksController, InspectionController, IprController
 from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
@@ -108,6 +109,9 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         DutiesController,
         TariffController,
         RiskController,
+        InspectionController,
+        DeclarationChecksController,
+        IprController,
         DeclarationRiskController,
         AssessmentController,
         PaymentOrderController,

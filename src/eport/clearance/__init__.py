@@ -1,0 +1,2 @@
+"""Clearance: inspection orders and their findings (reassessment, supplementary bills), and
+holds for goods matching a recorded intellectual-property right."""
