@@ -22,6 +22,24 @@ def test_eport_demo_json_reaches_release_for_import_and_export() -> None:
     assert summary["ok"] is True
     assert summary["import"]["final"] == "released"
     assert summary["import"]["decisions"]["quarantine"] == "query, then accept"
+    # ARCHITECTURE §4: manifest → declaration → lane → assessment → bank payment → agency
+    # decisions → release → gate-out.
+    assert summary["import"]["lane"] == "yellow"
+    said = [step["step"] for step in summary["steps"]]
+    for expected in (
+        "carrier lodges the cargo manifest before arrival",
+        "trader lodges one signed import declaration for every agency",
+        "trader reads the duties, every line explained",
+        "the bank confirms the payment, signed",
+        "customs releases the goods",
+        "the terminal lets container CSQU3054383 out of the gate",
+    ):
+        assert expected in said, expected
+    assert (
+        said.index("the bank confirms the payment, signed")
+        < said.index("customs releases the goods")
+        < said.index("the terminal lets container CSQU3054383 out of the gate")
+    )
     assert summary["export"]["final"] == "released"
     assert set(summary["export"]["decisions"]) == {"commerce", "customs", "forex", "tax", "port"}
     assert all(step["ok"] for step in summary["steps"])

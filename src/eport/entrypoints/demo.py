@@ -7,6 +7,8 @@ and every step printed as it happens.
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 import socket
 import tempfile
 import threading
@@ -22,10 +24,14 @@ from rich.console import Console
 
 from eport.bootstrap import EPort, bootstrap
 from eport.config import Settings
+from eport.datamodel.identifiers import make_uscc
 from eport.entrypoints.api.app import create_app
 from eport.entrypoints.seed import USERS, issue_token, seed_demo
 
-from .demo_documents import export_declaration, meat_import
+from .demo_documents import export_declaration, meat_import, meat_manifest, national
+from .demo_signing import Signer
+
+BANK_USCC = make_uscc("91330000MA2800005")
 
 
 def _free_port() -> int:
@@ -75,11 +81,17 @@ class Walkthrough:
         expect: int,
         say: str,
         key: bool = False,
+        signer: Signer | None = None,
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
         if key:
             headers["Idempotency-Key"] = uuid.uuid4().hex
-        r = self.client.request(method, path, json=body, headers=headers)
+        if signer is not None:  # sign the exact bytes sent
+            raw = json.dumps(body).encode()
+            headers |= {"Content-Type": "application/json", "X-EPort-Signature": signer.sign(raw)}
+            r = self.client.request(method, path, content=raw, headers=headers)
+        else:
+            r = self.client.request(method, path, json=body, headers=headers)
         ok = r.status_code == expect
         self.ok &= ok
         data: dict[str, Any] = r.json() if r.content else {}
@@ -116,43 +128,72 @@ class Walkthrough:
         return state
 
 
+def _signer(w: Walkthrough, user: str) -> Signer:
+    """The user's own client makes a key and gets its certificate from E-Port."""
+    signer = Signer()
+    issued = w.call(
+        user,
+        "POST",
+        "/api/v1/pki/certificates",
+        {"csr": signer.csr()},
+        expect=201,
+        say=f"{user} gets a certificate for its own key (CSR; the key stays with it)",
+    )
+    signer.accept(issued["certificate"], issued["chain"][0])
+    return signer
+
+
 def _import(w: Walkthrough) -> dict[str, Any]:
     c = w.console
     if c:
         c.rule("Import: frozen beef and laptops by sea from Melbourne to Shanghai")
+    manifest = w.call(
+        "carrier@demo",
+        "POST",
+        "/api/v1/manifests",
+        meat_manifest(),
+        expect=201,
+        key=True,
+        say="carrier lodges the cargo manifest before arrival",
+    )
+    w.call(
+        "carrier@demo",
+        "POST",
+        f"/api/v1/manifests/{manifest.get('id')}/arrival",
+        expect=200,
+        say="the vessel arrives",
+    )
+    trader, bank = _signer(w, "trader@demo"), _signer(w, "bank@demo")
+    document = national(meat_import())
     dec = w.call(
         "trader@demo",
         "POST",
         "/api/v1/declarations",
-        meat_import(),
+        document,
         expect=201,
         key=True,
-        say="trader lodges one import declaration for every agency",
+        signer=trader,
+        say="trader lodges one signed import declaration for every agency",
     )
     did, tasks = dec["id"], {a: v["task"] for a, v in dec["agencies"].items()}
     if c:
         routed = "; ".join(f"{a} ({' '.join(v['rules'])})" for a, v in dec["agencies"].items())
         c.print(f"    id {did}; receipt sha256 {dec['receipt']['sha256'][:16]}…")
         c.print(f"    routed to {routed}")
-    decisions: dict[str, str] = {}
-    w.call(
+        c.print(
+            f"    lane [bold]{dec.get('lane')}[/]; duties {dec.get('duties', {}).get('total')} CNY"
+        )
+    risk = w.call(
         "customs@demo",
-        "POST",
-        f"/api/v1/tasks/{tasks['customs']}/decision",
-        {"decision": "accept", "reason": "Documents in order"},
+        "GET",
+        f"/api/v1/declarations/{did}/risk",
         expect=200,
-        say="customs accepts",
+        say="customs reads why the lane was chosen",
     )
-    decisions["customs"] = "accept"
-    w.call(
-        "terminal@demo",
-        "POST",
-        f"/api/v1/tasks/{tasks['port']}/decision",
-        {"decision": "accept"},
-        expect=200,
-        say="port and terminal accept",
-    )
-    decisions["port"] = "accept"
+    if c and risk:
+        for fired in risk["latest"].get("fired", []):
+            c.print(f"    rule {fired['rule']} → {fired['lane']}: {fired['reason']}")
+    decisions: dict[str, str] = {}
     w.call(
         "quarantine@demo",
         "POST",
@@ -162,7 +203,7 @@ def _import(w: Walkthrough) -> dict[str, Any]:
         say="quarantine queries the beef line",
     )
     w.status(did)
-    amended = meat_import()
+    amended = copy.deepcopy(document)
     amended["goodsItems"][0]["description"] = "Frozen boneless beef, establishment AU-0123"
     result = w.call(
         "trader@demo",
@@ -171,38 +212,90 @@ def _import(w: Walkthrough) -> dict[str, Any]:
         {"reason": "Plant number added", "declaration": amended},
         expect=201,
         key=True,
-        say="trader amends (revision 2)",
+        say="trader amends (revision 2; reassessed)",
     )
     if c and result:
         c.print(f"    diff {result['diff']}; re-routed {result['rerouted']}")
-    w.call(
-        "customs@demo",
-        "POST",
-        f"/api/v1/tasks/{tasks['customs']}/decision",
-        {"decision": "accept", "reason": "Amendment reviewed"},
+    duties = w.call(
+        "trader@demo",
+        "GET",
+        f"/api/v1/declarations/{did}/assessment",
         expect=200,
-        say="customs accepts revision 2",
+        say="trader reads the duties, every line explained",
+    )
+    if c and duties:
+        for line in duties["latest"]["assessment"]["lines"]:
+            c.print(
+                f"    item {line['item']} {line['kind']:<8} {line['legalReference']:<18}"
+                f" {line['amount']['amount']:>12} CNY"
+            )
+    order = w.call(
+        "trader@demo",
+        "POST",
+        f"/api/v1/declarations/{did}/payment-orders",
+        {"bank": {"scheme": "USCC", "value": BANK_USCC}},
+        expect=201,
+        say="trader sends the payment order to its bank",
     )
     w.call(
-        "quarantine@demo",
+        "bank@demo",
         "POST",
-        f"/api/v1/tasks/{tasks['quarantine']}/decision",
-        {"decision": "accept", "reason": "Plant approved; release for inspection at destination"},
+        f"/api/v1/payment-orders/{order.get('id')}/confirmation",
+        {"amount": order.get("amount"), "currency": "CNY", "bankReference": "BOC-DEMO-0001"},
         expect=200,
-        say="quarantine accepts",
+        signer=bank,
+        say="the bank confirms the payment, signed",
     )
-    decisions["quarantine"] = "query, then accept"
+    for agency, user, reason in (
+        ("customs", "customs@demo", "Documents checked"),
+        ("quarantine", "quarantine@demo", "Plant approved"),
+        ("port", "terminal@demo", "Berth and yard slot confirmed"),
+    ):
+        task = w.call(
+            user,
+            "GET",
+            f"/api/v1/tasks/{tasks[agency]}",
+            expect=200,
+            say=f"{agency} opens its task",
+        )
+        if task.get("state") == "pending":
+            w.call(
+                user,
+                "POST",
+                f"/api/v1/tasks/{tasks[agency]}/decision",
+                {"decision": "accept", "reason": reason},
+                expect=200,
+                say=f"{agency} accepts",
+            )
+            decisions[agency] = "accept" if agency != "quarantine" else "query, then accept"
+        else:
+            decisions[agency] = str(task.get("decision"))
     w.status(did)
     w.call(
         "customs@demo",
         "POST",
         f"/api/v1/declarations/{did}/release",
-        {"reason": "All agencies cleared"},
+        {"reason": "All agencies cleared, duties paid"},
         expect=200,
         say="customs releases the goods",
     )
+    w.call(
+        "terminal@demo",
+        "GET",
+        f"/api/v1/declarations/{did}/release-notice",
+        expect=200,
+        say="the terminal receives the sealed release notice",
+    )
+    w.call(
+        "terminal@demo",
+        "POST",
+        "/api/v1/gate/out",
+        {"container": "CSQU3054383"},
+        expect=200,
+        say="the terminal lets container CSQU3054383 out of the gate",
+    )
     final = w.status(did)
-    return {"id": did, "final": final, "decisions": decisions}
+    return {"id": did, "final": final, "decisions": decisions, "lane": dec.get("lane")}
 
 
 def _export(w: Walkthrough) -> dict[str, Any]:
@@ -236,10 +329,16 @@ def _export(w: Walkthrough) -> dict[str, Any]:
         "port": "Container booked",
     }
     for agency, user in officers.items():
+        task_id = dec["agencies"][agency]["task"]
+        task = w.call(
+            user, "GET", f"/api/v1/tasks/{task_id}", expect=200, say=f"{agency} opens its task"
+        )
+        if task.get("state") != "pending":  # e.g. customs on a green lane
+            continue
         w.call(
             user,
             "POST",
-            f"/api/v1/tasks/{dec['agencies'][agency]['task']}/decision",
+            f"/api/v1/tasks/{task_id}/decision",
             {"decision": "accept", "reason": reasons[agency]},
             expect=200,
             say=f"{agency} accepts",
@@ -259,13 +358,15 @@ def _export(w: Walkthrough) -> dict[str, Any]:
 
 def run_demo(console: Console | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="eport-demo-") as tmp:
+        # Everything on, but random selection off so the story is the same every time.
         settings = Settings(
             data_dir=Path(tmp) / "data",
             environment="development",
-            manifest_required=False,
-            risk_enabled=False,
+            risk_yellow_rate=0.0,
+            risk_red_rate=0.0,
         )
         eport = bootstrap(settings)
+        eport.ensure_ca()
         seed_demo(eport)
         tokens = {email: issue_token(eport, email, "demo") for email, *_ in USERS}
         if console:

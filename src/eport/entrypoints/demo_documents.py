@@ -257,3 +257,15 @@ def bill(
         "containers": list(containers),
         "goods": goods,
     }
+
+
+NATIONAL_LINES = {"020230": "02023000", "847130": "84713090"}
+
+
+def national(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with national tariff lines (8 digits) where the demo uses HS subheadings, as
+    customs requires for assessment."""
+    doc = copy.deepcopy(doc)
+    for goods in doc["goodsItems"]:
+        goods["hsCode"] = NATIONAL_LINES.get(goods["hsCode"], goods["hsCode"])
+    return doc
