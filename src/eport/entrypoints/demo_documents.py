@@ -157,24 +157,36 @@ def export_declaration(**over: Any) -> dict[str, Any]:
     return doc
 
 
+# National tariff lines (8 digits, as customs assesses) with the unit their duty is counted in.
 HS_POOL = [
-    "847130",
-    "851713",
-    "870323",
-    "020230",
-    "090111",
-    "610910",
-    "940360",
-    "392690",
-    "730890",
-    "300490",
-    "847330",
-    "854231",
-    "640399",
-    "950300",
-    "220421",
-    "030617",
+    "84713090",
+    "85171300",
+    "87032390",
+    "02023000",
+    "09011100",
+    "61091000",
+    "94036000",
+    "39012000",
+    "72083900",
+    "30049000",
+    "84151000",
+    "85423100",
+    "64039900",
+    "95030000",
+    "22042190",
+    "03061700",
 ]
+UNITS = {
+    "02": "KGM",
+    "03": "KGM",
+    "09": "KGM",
+    "22": "LTR",
+    "30": "KGM",
+    "39": "KGM",
+    "64": "PR",
+    "72": "KGM",
+    "95": "KGM",
+}
 
 
 def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str, Any]:
@@ -196,6 +208,7 @@ def varied_declaration(rng: random.Random, items: int | None = None) -> dict[str
                 description=f"Goods line {seq} of kind {hs}",
                 originCountry=rng.choice(["VN", "DE", "US", "JP", "AU", "BR"]),
                 quantity=str(rng.randrange(1, 5000)),
+                unit=UNITS.get(hs[:2], "H87"),
                 netMass=str(net),
                 grossMass=str(net + rng.randrange(0, 500)),
                 value=f"{rng.randrange(100, 200000)}.{rng.randrange(100):02d}",
