@@ -77,6 +77,7 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (pyc.SetGuaranteeFacility, pyh.set_guarantee_facility),
         (pyc.GuaranteeDuties, pyh.guarantee_duties),
         (pyc.SettleCancellation, pyh.settle_cancellation),
+        (rkc.SetComplianceLevel, rkh.set_compliance_level),
         (cc.OrderInspection, ch.order_inspection),
         (cc.RecordFindings, ch.record_findings),
         (cc.RecordIpr, ch.record_ipr),

@@ -235,3 +235,19 @@ def test_the_trader_sees_the_lane_but_not_the_rules(api: Api) -> None:
     customs = api.get("customs@demo", f"/api/v1/declarations/{d['id']}/risk").json()["latest"]
     assert customs["fired"] and all(f["reason"] for f in customs["fired"])
     assert api.get("other@demo", f"/api/v1/declarations/{d['id']}/risk").status_code == 404
+
+
+def test_an_aeo_with_a_clean_record_gets_the_green_lane(api: Api) -> None:
+    from tests.factories import TRADER_USCC
+
+    lodge(api, beef())  # not a first-time trader any more
+    path = f"/api/v1/risk/profiles/USCC/{TRADER_USCC}"
+    assert api.put_json("trader@demo", path, {"level": "aeo"}).status_code == 403
+    assert api.put_json("customs@demo", path, {"level": "aeo"}).status_code == 200
+    profile = api.get("customs@demo", path).json()
+    assert (profile["level"], profile["pastDeclarations"]) == ("aeo", 1)
+    d = lodge(api, beef())
+    assert d["lane"] == "green"
+    detail = api.get("trader@demo", f"/api/v1/declarations/{d['id']}").json()
+    customs = next(t for t in detail["agencies"] if t["agency"] == "customs")
+    assert (customs["state"], customs["decidedBy"]) == ("accepted", "risk")

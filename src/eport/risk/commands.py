@@ -20,3 +20,12 @@ class PutRuleSet(Command):
     valid_to: date | None
     document: Mapping[str, Any]
     note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetComplianceLevel(Command):
+    """Customs sets a party's level (e.g. after an AEO accreditation)."""
+
+    scheme: str
+    identifier: str
+    level: str

@@ -18,3 +18,8 @@ class LaneAssigned(Event):
     """Recorded by the lodge path with ``data=selection.as_dict()``."""
 
     name: ClassVar[str] = "risk.lane_assigned"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplianceLevelSet(Event):
+    name: ClassVar[str] = "risk.compliance_level_set"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eport.risk import commands, errors, events
-from eport.risk.model import RuleSet
+from eport.risk.model import ComplianceLevel, RuleSet
 from eport.risk.ports import RiskUnitOfWork, RuleEvaluator
 from eport.risk.rulesets import validate_rule_set
 
@@ -46,3 +46,15 @@ def put_rule_set(
         )
     )
     return {"code": cmd.code, "version": cmd.version}
+
+
+def set_compliance_level(cmd: commands.SetComplianceLevel, uow: RiskUnitOfWork) -> dict[str, Any]:
+    level = ComplianceLevel(cmd.level)
+    uow.compliance.set_level(cmd.scheme, cmd.identifier, level)
+    data = {"scheme": cmd.scheme, "identifier": cmd.identifier, "level": level.value}
+    uow.record(
+        events.ComplianceLevelSet(
+            actor=cmd.actor, agency="customs", occurred_at=uow.now(), data=data
+        )
+    )
+    return data

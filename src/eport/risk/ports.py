@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from eport.kernel.errors import FieldError
 from eport.kernel.unit_of_work import UnitOfWork
-from eport.risk.model import ComplianceProfile, RuleSet
+from eport.risk.model import ComplianceLevel, ComplianceProfile, RuleSet
 
 
 class RuleEvaluator(Protocol):
@@ -43,5 +43,10 @@ class RuleSetRepository(Protocol):
     def add(self, rule_set: RuleSet) -> None: ...
 
 
+class ComplianceLevels(Protocol):
+    def set_level(self, scheme: str, identifier: str, level: ComplianceLevel) -> None: ...
+
+
 class RiskUnitOfWork(UnitOfWork, Protocol):
     rule_sets: RuleSetRepository
+    compliance: ComplianceLevels

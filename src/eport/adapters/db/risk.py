@@ -161,3 +161,28 @@ class SqlSelectivity:
                 "selected_at": self.now,
             },
         )
+
+
+class SqlComplianceLevels:
+    def __init__(self, conn: sa.Connection, now: datetime) -> None:
+        self.conn, self.now = conn, now
+
+    def set_level(self, scheme: str, identifier: str, level: ComplianceLevel) -> None:
+        c = t.compliance_profiles
+        done = self.conn.execute(
+            c.update()
+            .where(c.c.scheme == scheme, c.c.identifier == identifier)
+            .values(level=level.value, updated_at=self.now)
+        )
+        if not done.rowcount:
+            self.conn.execute(
+                c.insert(),
+                {
+                    "scheme": scheme,
+                    "identifier": identifier,
+                    "level": level.value,
+                    "past_findings": 0,
+                    "last_finding_on": None,
+                    "updated_at": self.now,
+                },
+            )

@@ -17,10 +17,12 @@ import sqlalchemy as sa
 
 from eport.datamodel.declaration import Declaration
 from eport.declarations.model import AssessmentSummary, QuotaUse
+from eport.kernel.errors import FieldError, ValidationFailed
 from eport.kernel.money import to_minor
 from eport.tariff import assess, assessment_dict, load_tariff
 from eport.tariff.assess import Ports
 from eport.tariff.ecb import ecb_monthly_rates
+from eport.tariff.errors import ExchangeRateMissing
 from eport.tariff.exchange import ExchangeRate, RateBook
 from eport.tariff.loader import TariffData
 from eport.tariff.money import minor_units
@@ -143,14 +145,19 @@ class SqlAssessor:
         engine = self.engine
         if engine is None or not engine.enabled or document.declaration_type != "IM":
             return None
-        result = assess(
-            document,
-            engine.data.schedule,
-            engine.rates(self.conn),
-            engine.profile,
-            on,
-            Ports(SqlCertificates(self.conn), SqlQuotaView(self.conn, granted)),
-        )
+        try:
+            result = assess(
+                document,
+                engine.data.schedule,
+                engine.rates(self.conn),
+                engine.profile,
+                on,
+                Ports(SqlCertificates(self.conn), SqlQuotaView(self.conn, granted)),
+            )
+        except ExchangeRateMissing as exc:  # the trader's currency, not a missing resource
+            raise ValidationFailed(
+                [FieldError("/currency", "currency.no_customs_rate", exc.message)]
+            ) from None
         assert result.total is not None
         currency = result.currency
         total = to_minor(result.total.amount, minor_units(currency))

@@ -31,7 +31,7 @@ from .repositories import (
     SqlSubscriptionRepository,
     SqlTaskRepository,
 )
-from .risk import RiskEngine, SqlRuleSetRepository, SqlSelectivity
+from .risk import RiskEngine, SqlComplianceLevels, SqlRuleSetRepository, SqlSelectivity
 from .tariff import SqlAssessor, SqlTariffAdministration, TariffEngine
 
 PASSWORDS = Argon2Passwords()
@@ -89,6 +89,7 @@ class SqlUnitOfWork:
         self.tariff = SqlTariffAdministration(conn, self._now, tariff)
         self.clearance = SqlClearanceRepository(conn, self._now)
         self.revisions = self.declarations
+        self.compliance = SqlComplianceLevels(conn, self._now)
         self.rule_sets = SqlRuleSetRepository(conn, self._now, risk.cache if risk else None)
         self.cargo_rules = cargo_rules or CargoRules()
         self.catalogue = SqlCatalogueRepository(conn, self._now, catalogue)

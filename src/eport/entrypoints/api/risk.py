@@ -4,10 +4,10 @@ declarations, hit statistics; and a declaration's lane."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.params import Parameter
 from pydantic import Field
 
@@ -34,6 +34,10 @@ class RuleSetBody(Model):
     valid_to: date | None = None
     document: dict[str, Any] = Field(description="A JDM decision graph (see docs/risk.md)")
     note: str = Field(default="", max_length=2000)
+
+
+class ProfileBody(Model):
+    level: Literal["aeo", "general", "low_credit"]
 
 
 class ReplayBody(Model):
@@ -78,7 +82,7 @@ class RiskController(Controller):
         summary="Add the next version of a rule set (customs)",
         operation_class=request_body(RuleSetBody),
     )
-    async def put(
+    async def add_version(
         self, request: Request[Any, Any, Any], principal: Principal, code: str
     ) -> dict[str, Any]:
         """Validated first (it loads in zen-engine; every row has rule, lane and reason): 422
@@ -173,6 +177,51 @@ class RiskController(Controller):
                 }
                 for s in stats.values()
             ]
+        }
+
+    @put(
+        "/profiles/{scheme:str}/{identifier:str}",
+        summary="Set a party's compliance level (customs)",
+        operation_class=request_body(ProfileBody),
+    )
+    async def put_profile(
+        self, request: Request[Any, Any, Any], principal: Principal, scheme: str, identifier: str
+    ) -> dict[str, Any]:
+        """`{"level": "aeo" | "general" | "low_credit"}` for the party with this identifier
+        (as declarations name it). Findings are counted by inspections; this sets the level,
+        e.g. after an AEO accreditation."""
+        _customs(principal)
+        body, _ = await json_body(request, ProfileBody)
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            rkc.SetComplianceLevel(
+                actor=principal.user_id, scheme=scheme, identifier=identifier, level=body.level
+            ),
+        )
+        return result
+
+    @get("/profiles/{scheme:str}/{identifier:str}", summary="A party's compliance profile")
+    async def profile(
+        self, request: Request[Any, Any, Any], principal: Principal, scheme: str, identifier: str
+    ) -> dict[str, Any]:
+        _customs(principal)
+        eport = eport_of(request)
+
+        def query(conn: sa.Connection) -> Any:
+            from eport.adapters.db.risk import SqlSelectivity
+
+            return SqlSelectivity(conn, eport.clock(), None).profile(
+                scheme, identifier, eport.clock().date()
+            )
+
+        p = await read(eport, query)
+        return {
+            "scheme": scheme,
+            "identifier": identifier,
+            "level": p.level.value,
+            "pastFindings": p.past_findings,
+            "lastFindingOn": p.last_finding_on.isoformat() if p.last_finding_on else None,
+            "pastDeclarations": p.past_declarations,
         }
 
     @get("/selections", summary="Declarations by lane (customs), e.g. blue for audit")
