@@ -93,6 +93,9 @@ def test_the_import_flow_end_to_end(api: Api, tmp_path: Path) -> None:
     assert paid.json()["account"]["settled"] is True
 
     # 6. The agencies decide: customs checks the documents (yellow), quarantine and port accept.
+    queue = api.get("customs@demo", "/api/v1/tasks", state="pending").json()["items"]
+    mine = next(t for t in queue if t["declarationId"] == did)
+    assert (mine["lane"], mine["check"]) == ("yellow", "document_check")
     officers = {"customs": "customs@demo", "quarantine": "quarantine@demo", "port": "terminal@demo"}
     for agency, task in body["agencies"].items():
         r = api.decide(officers[agency], task["task"], "accept")

@@ -204,10 +204,11 @@ def raw_document(
 def list_tasks(
     conn: sa.Connection, *, agency: str, state: str | None, limit: int, offset: int
 ) -> list[dict[str, Any]]:
-    k, d = t.tasks, t.declarations
+    k, d, s = t.tasks, t.declarations, t.risk_selections
     query = (
-        sa.select(k, d.c.declaration_type, d.c.trader_reference, d.c.status)
+        sa.select(k, d.c.declaration_type, d.c.trader_reference, d.c.status, s.c.lane)
         .join(d, d.c.id == k.c.declaration_id)
+        .outerjoin(s, sa.and_(s.c.declaration_id == k.c.declaration_id, s.c.revision == 1))
         .where(k.c.agency == agency)
     )
     if state:
@@ -219,9 +220,14 @@ def list_tasks(
             "declarationType": r["declaration_type"],
             "traderReference": r["trader_reference"],
             "declarationStatus": r["status"],
+            **({"lane": r["lane"], "check": CHECKS.get(r["lane"])} if agency == "customs" else {}),
         }
         for r in rows.mappings()
     ]
+
+
+# What a customs officer's task is, by lane: a document check or a physical inspection.
+CHECKS = {"yellow": "document_check", "red": "inspection", "green": None, "blue": "audit_later"}
 
 
 def get_task(conn: sa.Connection, task_id: str) -> Any | None:
