@@ -29,7 +29,7 @@ def party(
     }
 
 
-def item(seq: int = 1, hs: str = "847130", **over: Any) -> dict[str, Any]:
+def item(seq: int = 1, hs: str = "84713090", **over: Any) -> dict[str, Any]:
     base = {
         "sequence": seq,
         "hsCode": hs,
@@ -86,7 +86,7 @@ def meat_import(**over: Any) -> dict[str, Any]:
     """Frozen beef (quarantine, needs a veterinary certificate) plus laptops."""
     beef = item(
         1,
-        "020230",
+        "02023000",
         description="Frozen boneless beef",
         originCountry="AU",
         quantity="20000",
