@@ -80,19 +80,30 @@ def _post(
 
 def post_assessment(cmd: commands.PostAssessment, uow: PaymentsUnitOfWork) -> dict[str, Any]:
     """Book the difference between what is assessed now and what was assessed before."""
-    uow.declarations.get(cmd.declaration_id, for_update=True)
-    view = _view(uow, cmd.declaration_id, cmd.currency)
-    if view.currency != cmd.currency:
+    uow.declarations.lock(cmd.declaration_id)
+    postings = uow.duties.postings(cmd.declaration_id)
+    view = account_view(cmd.declaration_id, cmd.currency, postings)
+    if postings and postings[0].currency != cmd.currency:
         raise ValueError("a duty account keeps one currency")
     change = cmd.amount - view.assessed
     d, r = receivable(cmd.declaration_id), revenue(cmd.declaration_id)
-    first = view.assessed == 0 and not uow.duties.postings(cmd.declaration_id)
-    kind = PostingKind.ASSESSED if first else PostingKind.REASSESSED
+    kind = PostingKind.REASSESSED if postings else PostingKind.ASSESSED
     if change > 0:
-        _post(uow, cmd.declaration_id, kind, d, r, change, cmd.currency, cmd.actor, cmd.reference)
+        postings.append(
+            _post(
+                uow, cmd.declaration_id, kind, d, r, change, cmd.currency, cmd.actor, cmd.reference
+            )
+        )
     elif change < 0:
-        _post(uow, cmd.declaration_id, kind, r, d, -change, cmd.currency, cmd.actor, cmd.reference)
-    view = _refund_overpayment(uow, cmd.declaration_id, cmd.actor)
+        postings.append(
+            _post(
+                uow, cmd.declaration_id, kind, r, d, -change, cmd.currency, cmd.actor, cmd.reference
+            )
+        )
+    if view.paid or view.guaranteed:  # a lower assessment may free a guarantee or refund
+        view = _refund_overpayment(uow, cmd.declaration_id, cmd.actor)
+    else:
+        view = account_view(cmd.declaration_id, cmd.currency, postings)
     uow.record(
         events.DutiesAssessed(
             declaration_id=cmd.declaration_id,
@@ -153,8 +164,7 @@ def _release_guarantee(
         currency,
         actor,
     )
-    owner = uow.declarations.get(declaration_id)
-    enterprise = getattr(owner, "owner", None)
+    enterprise = uow.declarations.lock(declaration_id)
     facility = uow.duties.facility(enterprise, for_update=True) if enterprise else None
     if facility is not None:
         facility.used = max(0, facility.used - amount)
@@ -163,7 +173,7 @@ def _release_guarantee(
 
 def issue_payment_order(cmd: commands.IssuePaymentOrder, uow: PaymentsUnitOfWork) -> dict[str, Any]:
     """Send the outstanding duties to the payer's bank. One open order at a time."""
-    uow.declarations.get(cmd.declaration_id, for_update=True)
+    uow.declarations.lock(cmd.declaration_id)
     bank_id = uow.enterprises.enterprise_id(cmd.bank_scheme, cmd.bank_identifier)
     if bank_id is None:
         raise ValidationFailed(
@@ -222,7 +232,7 @@ def confirm_payment(cmd: commands.ConfirmPayment, uow: PaymentsUnitOfWork) -> di
     order = uow.duties.get_order(cmd.order_id)
     if order is None or order.bank != cmd.bank:
         raise errors.OrderNotFound("No such payment order.", id=cmd.order_id)
-    uow.declarations.get(order.declaration_id, for_update=True)
+    uow.declarations.lock(order.declaration_id)
     order = uow.duties.get_order(cmd.order_id, for_update=True)
     assert order is not None
     if order.state is not OrderState.ISSUED:
@@ -321,7 +331,7 @@ def facility_json(facility: GuaranteeFacility) -> dict[str, Any]:
 def guarantee_duties(cmd: commands.GuaranteeDuties, uow: PaymentsUnitOfWork) -> dict[str, Any]:
     """Secure what is outstanding with the enterprise's guarantee, so release may come before
     payment; refused beyond the facility's available amount."""
-    uow.declarations.get(cmd.declaration_id, for_update=True)
+    uow.declarations.lock(cmd.declaration_id)
     view = _view(uow, cmd.declaration_id)
     if view.outstanding <= 0:
         raise errors.NothingToPay("Nothing is due on this declaration.")

@@ -42,6 +42,11 @@ class CatalogueRepository(CatalogueReader, Protocol):
 class DeclarationLock(Protocol):
     def get(self, declaration_id: str, *, for_update: bool = False) -> object | None: ...
 
+    def lock(self, declaration_id: str) -> str | None:
+        """Lock the declaration's row for this transaction (nothing loaded); its owner, or
+        None if there is no such declaration."""
+        ...
+
 
 class ClearanceHolds(Protocol):
     def blocking(self, declaration_id: str) -> list[str]:

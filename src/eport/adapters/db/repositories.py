@@ -81,6 +81,13 @@ class SqlDeclarationRepository:
     def __init__(self, conn: sa.Connection, now: datetime, owners: dict[str, str]) -> None:
         self.conn, self.now, self.owners = conn, now, owners
 
+    def lock(self, declaration_id: str) -> str | None:
+        d = t.declarations
+        owner = self.conn.execute(
+            sa.select(d.c.owner_id).where(d.c.id == declaration_id).with_for_update()
+        ).scalar()
+        return str(owner) if owner is not None else None
+
     def add(self, record: DeclarationRecord, revision: Revision) -> None:
         doc = record.document
         INSERT_DECLARATION(

@@ -24,6 +24,7 @@ from eport.risk.selection import assess
 from . import tables as t
 
 RULE_SET = "selectivity"  # the rule set the lodge path runs
+PAST_CAP = 1000  # past declarations counted for a profile (enough for any rule)
 
 
 def _rule_set(row: Any) -> RuleSet:
@@ -103,6 +104,20 @@ class RiskEngine:
     enabled: bool = True
 
 
+# Built once: the lodge path runs them for every declaration.
+_c, _e, _d = t.compliance_profiles, t.enterprises, t.declarations
+PROFILE = sa.select(_c.c.level, _c.c.past_findings, _c.c.last_finding_on).where(
+    _c.c.scheme == sa.bindparam("scheme"), _c.c.identifier == sa.bindparam("identifier")
+)
+OWNER = sa.select(_e.c.id).where(
+    _e.c.scheme == sa.bindparam("scheme"), _e.c.identifier == sa.bindparam("identifier")
+)
+# Rules ask "first-time trader?" or "how many": count at most PAST_CAP, on the owner index.
+PAST = sa.select(sa.func.count()).select_from(
+    sa.select(_d.c.id).where(_d.c.owner_id == sa.bindparam("owner")).limit(PAST_CAP).subquery()
+)
+
+
 class SqlSelectivity:
     """The declarations context's ``Selectivity`` port for one unit of work."""
 
@@ -110,18 +125,10 @@ class SqlSelectivity:
         self.conn, self.now, self.engine = conn, now, engine
 
     def profile(self, scheme: str, value: str, on: date) -> ComplianceProfile:
-        c, e, d = t.compliance_profiles, t.enterprises, t.declarations
-        row = self.conn.execute(
-            sa.select(c.c.level, c.c.past_findings, c.c.last_finding_on).where(
-                c.c.scheme == scheme, c.c.identifier == value
-            )
-        ).first()
-        past = self.conn.execute(
-            sa.select(sa.func.count())
-            .select_from(d)
-            .join(e, e.c.id == d.c.owner_id)
-            .where(e.c.scheme == scheme, e.c.identifier == value)
-        ).scalar_one()
+        params = {"scheme": scheme, "identifier": value}
+        row = self.conn.execute(PROFILE, params).first()
+        owner = self.conn.execute(OWNER, params).scalar()
+        past = self.conn.execute(PAST, {"owner": owner}).scalar_one() if owner else 0
         if row is None:
             return ComplianceProfile(past_declarations=past)
         return ComplianceProfile(ComplianceLevel(row[0]), row[1], row[2], past)
