@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 AUDIT_LOCK = 72_610_001
 FANOUT_LOCK = 72_610_002
+LEDGER_LOCK = 72_610_003
 
 
 def serialize(conn: sa.Connection, key: int) -> None:

@@ -627,3 +627,21 @@ ipr_holds = sa.Table(
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
 )
+
+# E-Ledger (docs/ledger.md): the append-only entries and the perfect-subtree hashes over them.
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("seq", BigId, primary_key=True, autoincrement=False),  # leaf index, from 0
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("appended_at", UTCDateTime(), nullable=False),
+)
+
+ledger_nodes = sa.Table(
+    "ledger_nodes",
+    metadata,
+    sa.Column("level", sa.SmallInteger, primary_key=True, autoincrement=False),
+    sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.LargeBinary(32), nullable=False),
+)
