@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eport.kernel.clock import Clock, utcnow
 from eport.ledger import merkle, tree
+from eport.ledger.errors import LedgerCorrupted
 from eport.ledger.model import ConsistencyProof, InclusionProof, LedgerEntry, TreeHead
 
 
@@ -24,7 +25,9 @@ class InMemoryNodeStore:
             self.levels.append([])
         nodes = self.levels[level]
         if index != len(nodes):
-            raise ValueError(f"node ({level}, {index}) is not the next one of its level")
+            raise LedgerCorrupted(
+                "Nodes of a level are written in order.", level=level, index=index
+            )
         nodes.append(value)
         self.writes += 1
 
