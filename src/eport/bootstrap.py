@@ -34,6 +34,8 @@ from eport.identity import handlers as ih
 from eport.kernel.clock import Clock, utcnow
 from eport.kernel.messagebus import CommandHandler, MessageBus
 from eport.kernel.messages import Command
+from eport.ledger import commands as lc
+from eport.ledger import handlers as lh
 from eport.manifests import commands as mc
 from eport.manifests import handlers as mh
 from eport.notifications import commands as nc
@@ -78,6 +80,8 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (pyc.GuaranteeDuties, pyh.guarantee_duties),
         (pyc.SettleCancellation, pyh.settle_cancellation),
         (rkc.SetComplianceLevel, rkh.set_compliance_level),
+        (lc.AppendEntry, lh.append_entry),
+        (lc.SignTreeHead, lh.sign_tree_head),
         (cc.OrderInspection, ch.order_inspection),
         (cc.RecordFindings, ch.record_findings),
         (cc.RecordIpr, ch.record_ipr),
@@ -114,6 +118,7 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
     # Order matters: clearance holds the goods first, then a green lane may accept at once.
     bus.subscribe(de.DeclarationLodged, ch.on_declaration_lodged)
     bus.subscribe(de.DeclarationLodged, dh.on_lodged_accept_automatically)
+    bus.subscribe(de.DeclarationReleased, lh.on_declaration_released)
     return bus
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from pathlib import Path
@@ -234,3 +235,101 @@ def audit_verify(
 
 def main() -> None:
     app()
+
+
+ledger_app = typer.Typer(help="The E-Ledger, checked from outside.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    file: Annotated[
+        Path, typer.Argument(help="An export (GET /api/v1/ledger/export) or an entry.")
+    ],
+    root: Annotated[Path | None, typer.Option(help="E-Port's root certificate (PEM).")] = None,
+    issuing: Annotated[Path | None, typer.Option(help="The issuing CA certificate (PEM).")] = None,
+    seen: Annotated[
+        Path | None,
+        typer.Option("--head", help="A signed head seen before (e.g. the witness's state)."),
+    ] = None,
+) -> None:
+    """Verify a whole exported log, or one entry and its inclusion proof, against the signed
+    tree head it carries, with no access to E-Port's database. With --head, an export must also
+    hold the log that head committed to (so nothing before it was edited, deleted or moved).
+    Exits 1 if it does not hold."""
+    from eport.adapters.crypto.heads import check_head
+    from eport.ledger.heads import SignedTreeHead
+    from eport.ledger.verify import check_export, check_inclusion, check_prefix
+
+    document = json.loads(file.read_text())
+    head = SignedTreeHead.from_dict(document["head"])
+    problems = check_head(
+        head,
+        root.read_bytes() if root else None,
+        issuing.read_bytes() if issuing else None,
+    )
+    if "entries" in document:
+        problems += check_export(document["entries"], head)
+        what = f"log of {len(document['entries'])} entries"
+        if seen is not None:
+            earlier = SignedTreeHead.from_dict(json.loads(seen.read_text()))
+            problems += check_head(earlier) + check_prefix(document["entries"], earlier)
+    else:
+        problems += check_inclusion(document, head)
+        what = f"entry {document.get('seq')}"
+    if problems:
+        console.print(f"[red]NOT VERIFIED[/] {what}:")
+        for problem in problems:
+            console.print(f"  - {problem}")
+        raise typer.Exit(1)
+    console.print(
+        f"[green]VERIFIED[/] {what} against the signed tree head of {head.size} entries "
+        f"(root {head.root.hex()[:16]}…)"
+    )
+
+
+@ledger_app.command("witness")
+def ledger_witness(
+    url: Annotated[str, typer.Argument(help="E-Port's base URL, e.g. https://eport.example")],
+    state: Annotated[Path, typer.Option(help="Where the last head seen is kept.")] = Path(
+        "eport-witness.json"
+    ),
+    root: Annotated[Path | None, typer.Option(help="E-Port's root certificate (PEM).")] = None,
+    interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 60.0,
+    once: Annotated[bool, typer.Option(help="Poll once and exit.")] = False,
+) -> None:
+    """Poll the signed tree heads and check each new one is consistent with the last one seen:
+    the log only grows, and nobody rewrote it. Exits 1 on a bad signature or a fork."""
+    import time
+
+    import httpx
+
+    from eport.adapters.crypto.heads import check_head
+    from eport.ledger.heads import SignedTreeHead
+    from eport.ledger.verify import check_consistency
+
+    base = url.rstrip("/")
+    with httpx.Client(timeout=30) as client:
+        while True:
+            new = SignedTreeHead.from_dict(
+                client.get(f"{base}/ledger/head").raise_for_status().json()
+            )
+            problems = check_head(new, root.read_bytes() if root else None)
+            if not problems and state.exists():
+                old = SignedTreeHead.from_dict(json.loads(state.read_text()))
+                proof: list[bytes] = []
+                if 0 < old.size < new.size:
+                    answer = client.get(
+                        f"{base}/ledger/consistency",
+                        params={"first": old.size, "second": new.size},
+                    ).raise_for_status()
+                    proof = [base64.b64decode(p) for p in answer.json()["proof"]]
+                problems = check_consistency(old, new, proof)
+            if problems:
+                console.print(f"[red]ALERT[/] {base}: " + "; ".join(problems))
+                raise typer.Exit(1)
+            state.write_text(json.dumps(new.as_dict()))
+            console.print(f"[green]OK[/] tree of {new.size} entries, root {new.root.hex()[:16]}…")
+            if once:
+                return
+            time.sleep(interval)

@@ -44,6 +44,7 @@ class Action(StrEnum):
     PUBLISH_RATES = "exchange_rate.publish"
     MANAGE_RISK = "risk.manage"
     INSPECT = "inspection.manage"
+    READ_LEDGER = "ledger.read"
     MANAGE_IPR = "ipr.manage"
     CONFIRM_PAYMENT = "payment.confirm"
     MANAGE_GUARANTEES = "guarantee.manage"
@@ -195,3 +196,13 @@ def require_agency_or_admin(principal: Principal, action: Action, agency: str) -
     _decide(principal, action, None, allowed, f"{agency} officer or administrator")
     if not allowed:
         raise Forbidden(f"{action.value} is for {agency} officers and administrators.")
+
+
+def require_agency_user(principal: Principal, action: Action) -> None:
+    """Any agency's officer, or an administrator (agencies cross-verify on the ledger)."""
+    allowed = principal.has(Role.ADMIN) or (
+        principal.has(Role.OFFICER) and principal.agency is not None
+    )
+    _decide(principal, action, None, allowed, "agency officer or administrator")
+    if not allowed:
+        raise Forbidden(f"{action.value} is for agency officers and administrators.")

@@ -1,4 +1,4 @@
-"""Commands of the ledger context (the registers will add theirs here)."""
+"""Commands of the ledger context."""
 
 from __future__ import annotations
 
@@ -10,3 +10,8 @@ from eport.kernel.messages import Command
 @dataclass(frozen=True, kw_only=True)
 class AppendEntry(Command):
     data: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignTreeHead(Command):
+    """Give the latest signed tree head, signing a new one if the log grew."""

@@ -25,6 +25,12 @@ class CertificateAuthority(Protocol):
 
     def crl_der(self, revoked: list[Revocation], now: datetime) -> bytes: ...
 
+    def sign_message(self, message: bytes) -> bytes:
+        """E-Port's own signature (the seal key) over ``message``."""
+        ...
+
+    def seal_pem(self) -> bytes: ...
+
     def ocsp_response(
         self,
         request_der: bytes,

@@ -250,6 +250,13 @@ class IssuingCertificateAuthority:
             .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
         )
 
+    def sign_message(self, message: bytes) -> bytes:
+        """ECDSA P-256/SHA-256 (DER) over ``message`` with the seal key (signed tree heads)."""
+        return self._seal_key.sign(message, ec.ECDSA(hashes.SHA256()))
+
+    def seal_pem(self) -> bytes:
+        return self._seal.public_bytes(serialization.Encoding.PEM)
+
     def issuing_pem(self) -> bytes:
         return self._issuing_pem
 

@@ -13,7 +13,10 @@ import sqlalchemy as sa
 
 from eport.kernel.clock import Clock, utcnow
 from eport.ledger import merkle, tree
+from eport.ledger.heads import SignedTreeHead, head_message
 from eport.ledger.model import ConsistencyProof, InclusionProof, LedgerEntry, TreeHead
+from eport.pki.errors import CaNotInitialised
+from eport.pki.ports import CertificateAuthority
 
 from . import tables as t
 from .locks import LEDGER_LOCK, serialize
@@ -93,3 +96,49 @@ class SqlLedger:
             return current
         tree.check_size(size, current)
         return size
+
+
+class SqlHeadStore:
+    """Signed tree heads, signed with E-Port's seal key and kept (a witness may ask for any)."""
+
+    def __init__(self, conn: sa.Connection, ca: CertificateAuthority | None) -> None:
+        self.conn, self.ca = conn, ca
+
+    def latest(self) -> SignedTreeHead | None:
+        h = t.ledger_heads
+        row = (
+            self.conn.execute(sa.select(h).order_by(h.c.tree_size.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return SignedTreeHead(
+            row["tree_size"],
+            bytes(row["root"]),
+            row["timestamp_ms"],
+            bytes(row["signature"]),
+            row["certificate"],
+        )
+
+    def sign(self, size: int, root: bytes, timestamp_ms: int) -> SignedTreeHead:
+        if self.ca is None:
+            raise CaNotInitialised("The CA is not initialised: run `eport ca init`.")
+        head = SignedTreeHead(
+            size,
+            root,
+            timestamp_ms,
+            self.ca.sign_message(head_message(size, root, timestamp_ms)),
+            self.ca.seal_pem().decode(),
+        )
+        self.conn.execute(
+            t.ledger_heads.insert(),
+            {
+                "tree_size": size,
+                "root": root,
+                "timestamp_ms": timestamp_ms,
+                "signature": head.signature,
+                "certificate": head.certificate_pem,
+            },
+        )
+        return head

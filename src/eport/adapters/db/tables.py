@@ -645,3 +645,13 @@ ledger_nodes = sa.Table(
     sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("hash", sa.LargeBinary(32), nullable=False),
 )
+
+ledger_heads = sa.Table(
+    "ledger_heads",
+    metadata,
+    sa.Column("tree_size", sa.BigInteger, primary_key=True),
+    sa.Column("root", sa.LargeBinary(32), nullable=False),
+    sa.Column("timestamp_ms", sa.BigInteger, nullable=False),
+    sa.Column("signature", sa.LargeBinary, nullable=False),
+    sa.Column("certificate", sa.Text, nullable=False),
+)

@@ -18,6 +18,7 @@ from . import tables as t
 from .catalogue_cache import CatalogueCache
 from .clearance import SqlClearanceRepository
 from .fast import FastInsert
+from .ledger import SqlHeadStore, SqlLedger
 from .repositories import (
     SqlCatalogueRepository,
     SqlCertificateRepository,
@@ -88,6 +89,8 @@ class SqlUnitOfWork:
         self.assessor = SqlAssessor(conn, self._now, tariff)
         self.tariff = SqlTariffAdministration(conn, self._now, tariff)
         self.clearance = SqlClearanceRepository(conn, self._now)
+        self.ledger = SqlLedger(conn, self.now)
+        self.heads = SqlHeadStore(conn, ca)
         self.revisions = self.declarations
         self.compliance = SqlComplianceLevels(conn, self._now)
         self.rule_sets = SqlRuleSetRepository(conn, self._now, risk.cache if risk else None)

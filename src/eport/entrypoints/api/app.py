@@ -26,6 +26,7 @@ from .clearance import DeclarationChecksController, InspectionController, IprCon
 from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
+from .ledger import LedgerController, PublicLedgerController
 from .login import CredentialsController, LoginController, TokenController
 from .manifests import GateController, ManifestController
 from .openapi import COMPONENTS
@@ -106,6 +107,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         ApplicationController,
         ManifestController,
         GateController,
+        PublicLedgerController,
+        LedgerController,
         DutiesController,
         TariffController,
         RiskController,
