@@ -41,7 +41,11 @@ def test_all_accept_clears_then_customs_releases(api: Api) -> None:
     types = [e["type"] for e in history]
     assert types[0] == "declaration.lodged"
     assert types.count("task.decided") == 3
-    assert types[-2:] == ["declaration.released", "declaration.status_changed"]
+    assert types[-3:] == [
+        "declaration.released",
+        "declaration.status_changed",
+        "ledger.entry_appended",  # every release is written on the E-Ledger
+    ]
     transitions = [
         (e["data"]["from"], e["data"]["to"])
         for e in history
