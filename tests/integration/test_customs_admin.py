@@ -251,3 +251,17 @@ def test_an_aeo_with_a_clean_record_gets_the_green_lane(api: Api) -> None:
     detail = api.get("trader@demo", f"/api/v1/declarations/{d['id']}").json()
     customs = next(t for t in detail["agencies"] if t["agency"] == "customs")
     assert (customs["state"], customs["decidedBy"]) == ("accepted", "risk")
+
+
+def test_an_amendment_gets_a_lane_of_its_own(api: Api) -> None:
+    d = lodge(api, beef())
+    amended = beef()
+    amended["goodsItems"][0]["description"] = "Frozen boneless beef, plant AU-123"
+    r = api.client.post(
+        f"/api/v1/declarations/{d['id']}/amendments",
+        json={"reason": "plant number", "declaration": amended},
+        headers=api.headers("trader@demo", "amend-lane"),
+    )
+    assert r.status_code == 201 and r.json()["lane"], r.text
+    history = api.get("customs@demo", f"/api/v1/declarations/{d['id']}/risk").json()["history"]
+    assert [h["revision"] for h in history] == [1, 2]

@@ -456,6 +456,13 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             "unaffected": list(plan.unaffected),
         },
     }
+    if "customs" in plan.reopen or "customs" in plan.add:
+        # The amended goods get a lane of their own (recorded for the revision); an officer
+        # reviews an amendment, so no lane accepts it automatically.
+        selection = uow.selectivity.select(new_doc, record.id, now.date())
+        if selection is not None:
+            uow.selectivity.record(selection, new_revision)
+            body["lane"] = selection.lane.value
     assessment = uow.assessor.assess(new_doc, now.date())
     if assessment is not None:
         body["duties"] = _duties_json(assessment)
