@@ -48,6 +48,9 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         # The factories' 6-digit HS codes have national lines under them; tests of duties and
         # the import flow turn assessment on with national codes.
         "tariff_enabled": False,
+        # The factories cite licence numbers that are on no register; test_licences.py turns
+        # the register on.
+        "licences_enforced": False,
     }
     if backend == "postgres":
         assert POSTGRES_URL

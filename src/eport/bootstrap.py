@@ -42,6 +42,8 @@ from eport.notifications import commands as nc
 from eport.notifications import handlers as nh
 from eport.payments import commands as pyc
 from eport.payments import handlers as pyh
+from eport.permits import commands as pmc
+from eport.permits import handlers as pmh
 from eport.pki import commands as pc
 from eport.pki import handlers as ph
 from eport.risk import commands as rkc
@@ -81,6 +83,8 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (pyc.SettleCancellation, pyh.settle_cancellation),
         (rkc.SetComplianceLevel, rkh.set_compliance_level),
         (lc.AppendEntry, lh.append_entry),
+        (pmc.IssueLicence, pmh.issue_licence),
+        (pmc.RevokeLicence, pmh.revoke_licence),
         (lc.SignTreeHead, lh.sign_tree_head),
         (cc.OrderInspection, ch.order_inspection),
         (cc.RecordFindings, ch.record_findings),
@@ -118,6 +122,8 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
     # Order matters: clearance holds the goods first, then a green lane may accept at once.
     bus.subscribe(de.DeclarationLodged, ch.on_declaration_lodged)
     bus.subscribe(de.DeclarationLodged, dh.on_lodged_accept_automatically)
+    # A release writes its licences off first (and may be refused), then goes on the ledger.
+    bus.subscribe(de.DeclarationReleased, pmh.on_declaration_released)
     bus.subscribe(de.DeclarationReleased, lh.on_declaration_released)
     return bus
 
@@ -215,6 +221,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, migrate_schema: bool
     )
     writer.ca = load_ca(settings)
     writer.cargo_rules = CargoRules(settings.manifest_required, settings.gross_mass_tolerance)
+    writer.licences_enforced = settings.licences_enforced
     evaluator = ZenRuleEvaluator()
     writer.risk = RiskEngine(
         evaluator,

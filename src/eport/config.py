@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     tariff_enabled: bool = True
     tariff_dir: Path | None = None
     tariff_country: Literal["CN", "ZA"] = "CN"
+    # Licences cited by goods items (documents 911/811) must be on the licence register: checked
+    # at lodging, written off at release.
+    licences_enforced: bool = True
     # The agency whose officers may approve enterprise registrations (besides administrators).
     registration_agency: str | None = "commerce"
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).

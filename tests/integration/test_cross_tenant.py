@@ -42,6 +42,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "bankReference": "HIJACK",
     },
     ("POST", "/api/v1/inspections/{inspection_id}/findings"): {"outcome": "no_discrepancy"},
+    ("POST", "/api/v1/licences/{number}/revoke"): {"reason": "hijack"},
     ("POST", "/api/v1/declarations/{declaration_id}/inspections"): {"reason": "hijack"},
     ("PUT", "/api/v1/guarantees/{enterprise_id}"): {"limit": "99999999", "currency": "CNY"},
     ("POST", "/api/v1/declarations/{declaration_id}/payment-orders"): {
@@ -105,7 +106,19 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
     inspection = api.post(
         "customs@demo", f"/api/v1/declarations/{dec['id']}/inspections", {"reason": "spot check"}
     ).json()
+    licence = api.post(
+        "commerce@demo",
+        "/api/v1/licences",
+        {
+            "number": "LIC-VICTIM",
+            "holder": {"scheme": "USCC", "value": make_uscc("91310000MA1FL0001")},
+            "kind": "911", "hsPrefixes": ["8703"], "quantityLimit": "1", "unit": "H87",
+            "valueLimit": "1", "currency": "USD",
+            "validFrom": "2026-01-01", "validTo": "2027-01-01",
+        },
+    ).json()  # fmt: skip
     return {
+        "licence": licence["number"],
         "inspection_id": inspection["id"],
         "order_id": order["id"],
         "enterprise_id": api.get("trader@demo", "/api/v1/me").json()["enterprise"],
@@ -130,11 +143,13 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     carried = api.get("carrier@demo", f"/api/v1/manifests/{v['manifest_id']}").json()
     duties = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}/duties").json()
     guarantee = api.get("trader@demo", "/api/v1/guarantees/mine").json()
+    lic = api.get("trader@demo", f"/api/v1/licences/{v['licence']}").json()["licence"]
     return (
         [(r["id"], r["status"]) for r in registrations.json()["items"]],
         [c["id"] for c in ecerts.json()["items"]],
         (carried["status"], [b["declarationId"] for b in carried["bills"]]),
         (duties["account"], [(o["id"], o["state"]) for o in duties["orders"]], guarantee),
+        (lic["revoked"], lic["usedQuantity"]),
         [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
@@ -176,6 +191,13 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
         return [(path.replace("{subscription_id}", v["subscription_id"]), {"trader@demo"})]
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
+    if "{number}" in path:
+        url = path.replace("{number}", v["licence"])
+        agencies = {"customs@demo", "quarantine@demo", "commerce@demo", "forex@demo", "tax@demo",
+                    "terminal@demo", "admin@demo"}  # fmt: skip
+        if method == "GET":
+            return [(url, agencies | {"trader@demo"})]
+        return [(url, {"commerce@demo", "admin@demo"})]
     if "{inspection_id}" in path:
         url = path.replace("{inspection_id}", v["inspection_id"])
         return [(url, {"customs@demo", "admin@demo"})]
@@ -268,6 +290,7 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "quota_id",
         "currency",
         "reference",
+        "number",
         "seq",  # ledger entries: agencies only (403 to traders, banks, carriers)
         "scheme",  # compliance profiles: customs only (403 to everyone else)
         "identifier",

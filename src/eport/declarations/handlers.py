@@ -112,6 +112,15 @@ def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") ->
     return routing
 
 
+def _check_licences(
+    uow: DeclarationsUnitOfWork, doc: Document, owner: str, prefix: str = ""
+) -> None:
+    """Over-use, or an expired, revoked or foreign licence, is refused at lodging."""
+    found = uow.licences.check(doc, owner, uow.now().date())
+    if found:
+        raise ValidationFailed([FieldError(prefix + e.pointer, e.code, e.message) for e in found])
+
+
 def _bill_for(uow: DeclarationsUnitOfWork, doc: Document) -> Bill | None:
     if doc.declaration_type != "IM" or doc.transport_document is None:
         return None
@@ -158,6 +167,7 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
     doc = cmd.document
     bill = _bill_for(uow, doc)
     try:
+        _check_licences(uow, doc, cmd.enterprise)
         check_against_bill(doc, bill, uow.cargo_rules, None)
     except ValidationFailed:
         replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
@@ -359,6 +369,7 @@ def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
             [FieldError("/declaration", "amendment.no_change", "The amendment changes nothing.")]
         )
     new_routing = _route(uow, new_doc, prefix="/declaration")
+    _check_licences(uow, new_doc, record.owner, "/declaration")
     new_bill = _bill_for(uow, new_doc)
     check_against_bill(new_doc, new_bill, uow.cargo_rules, record.id, prefix="/declaration")
     _relink_bill(uow, record, _bill_for(uow, record.document), new_bill)

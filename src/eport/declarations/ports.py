@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from eport.datamodel.declaration import Declaration as Document
 from eport.declarations.bills import CargoRules
 from eport.declarations.model import AssessmentSummary, DeclarationRecord, QuotaUse, Revision
+from eport.kernel.errors import FieldError
 from eport.kernel.unit_of_work import UnitOfWork
 from eport.manifests.model import Bill
 from eport.risk.model import Selection
@@ -92,6 +93,12 @@ class Assessor(Protocol):
     def latest(self, declaration_id: str) -> AssessmentSummary | None: ...
 
 
+class LicenceCheck(Protocol):
+    def check(self, document: Document, owner: str, on: date) -> list[FieldError]:
+        """Problems with the licences the goods cite (empty when all hold)."""
+        ...
+
+
 class DutyStatus(Protocol):
     def settled(self, declaration_id: str) -> bool:
         """Duties paid or guaranteed (True when nothing was assessed)."""
@@ -103,6 +110,7 @@ class DeclarationsUnitOfWork(UnitOfWork, Protocol):
     clearance: ClearanceHolds
     selectivity: Selectivity
     assessor: Assessor
+    licences: LicenceCheck
     declarations: DeclarationRepository
     manifests: BillRegistry
     cargo_rules: CargoRules

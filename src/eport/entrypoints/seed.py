@@ -6,12 +6,14 @@ Seeding is idempotent: it runs once per database (it checks for the demo adminis
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from eport.bootstrap import EPort
 from eport.datamodel.identifiers import make_uscc
 from eport.identity import commands as ic
 from eport.identity.model import Role
+from eport.permits import commands as pmc
 from eport.risk import commands as rkc
 from eport.risk.demo import demo_document
 from eport.routing import commands as rc
@@ -159,6 +161,24 @@ def seed_demo(eport: EPort) -> bool:
                 agency=agency,
             )
         )
+    # The export licence the demo export cites (rare-earth oxides, commerce).
+    eport.run(
+        pmc.IssueLicence(
+            actor=SYSTEM,
+            agency="commerce",
+            number="MOFCOM-EX-2026-118",
+            holder_scheme="USCC",
+            holder_identifier=make_uscc("91310000MA1FL0001"),
+            kind="811",
+            hs_prefixes=("2846",),
+            quantity_limit=Decimal("100000"),
+            unit="KGM",
+            value_limit=Decimal("5000000"),
+            currency="EUR",
+            valid_from=date(2026, 1, 1),
+            valid_to=date(2027, 12, 31),
+        )
+    )
     eport.run(
         rkc.PutRuleSet(
             actor=SYSTEM,

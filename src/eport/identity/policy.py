@@ -45,6 +45,7 @@ class Action(StrEnum):
     MANAGE_RISK = "risk.manage"
     INSPECT = "inspection.manage"
     READ_LEDGER = "ledger.read"
+    MANAGE_LICENCES = "licence.manage"
     MANAGE_IPR = "ipr.manage"
     CONFIRM_PAYMENT = "payment.confirm"
     MANAGE_GUARANTEES = "guarantee.manage"

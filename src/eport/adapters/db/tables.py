@@ -655,3 +655,24 @@ ledger_heads = sa.Table(
     sa.Column("signature", sa.LargeBinary, nullable=False),
     sa.Column("certificate", sa.Text, nullable=False),
 )
+
+licences = sa.Table(
+    "licences",
+    metadata,
+    sa.Column("number", sa.String(70), primary_key=True),
+    sa.Column("holder_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("kind", sa.String(3), nullable=False),
+    sa.Column("hs_prefixes", Json, nullable=False),
+    sa.Column("quantity_limit", sa.String(40), nullable=False),
+    sa.Column("unit", sa.String(3), nullable=False),
+    sa.Column("value_limit", sa.String(40), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=False),
+    sa.Column("issued_by", sa.String(40), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    sa.Column("used_quantity", sa.String(40), nullable=False),
+    sa.Column("used_value", sa.String(40), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_licences_holder", "holder_id"),
+)

@@ -19,6 +19,7 @@ from .catalogue_cache import CatalogueCache
 from .clearance import SqlClearanceRepository
 from .fast import FastInsert
 from .ledger import SqlHeadStore, SqlLedger
+from .permits import SqlLicences
 from .repositories import (
     SqlCatalogueRepository,
     SqlCertificateRepository,
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         cargo_rules: CargoRules | None = None,
         risk: RiskEngine | None = None,
         tariff: TariffEngine | None = None,
+        licences_enforced: bool = True,
     ) -> None:
         self.conn = conn
         self._now = clock()
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
         self.tariff = SqlTariffAdministration(conn, self._now, tariff)
         self.clearance = SqlClearanceRepository(conn, self._now)
         self.ledger = SqlLedger(conn, self.now)
+        self.licences = SqlLicences(conn, licences_enforced)
         self.heads = SqlHeadStore(conn, ca)
         self.revisions = self.declarations
         self.compliance = SqlComplianceLevels(conn, self._now)

@@ -51,6 +51,7 @@ class GroupCommitWriter:
         self.cargo_rules = CargoRules()  # set by bootstrap from the settings
         self.risk: RiskEngine | None = None  # set by bootstrap: selectivity on the lodge path
         self.tariff: TariffEngine | None = None  # set by bootstrap: assessment on the lodge path
+        self.licences_enforced = True
         self.batch_max = batch_max
         self.on_commit = on_commit
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -62,7 +63,14 @@ class GroupCommitWriter:
 
     def _uow(self, conn: sa.Connection) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            conn, self.clock, self.catalogue, self.ca, self.cargo_rules, self.risk, self.tariff
+            conn,
+            self.clock,
+            self.catalogue,
+            self.ca,
+            self.cargo_rules,
+            self.risk,
+            self.tariff,
+            self.licences_enforced,
         )
 
     def start(self) -> None:

@@ -27,6 +27,7 @@ from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
 from .ledger import LedgerController, PublicLedgerController
+from .licences import LicenceController
 from .login import CredentialsController, LoginController, TokenController
 from .manifests import GateController, ManifestController
 from .openapi import COMPONENTS
@@ -109,6 +110,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         GateController,
         PublicLedgerController,
         LedgerController,
+        LicenceController,
         DutiesController,
         TariffController,
         RiskController,

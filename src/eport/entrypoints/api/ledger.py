@@ -66,7 +66,7 @@ class LedgerController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: Principal,
-        seq: int,
+        seq: Annotated[int, Parameter(ge=0, le=2**62)],
         tree_size: Annotated[int | None, Parameter(query="treeSize", ge=1, le=2**62)] = None,
     ) -> dict[str, Any]:
         """The entry (canonical JSON, and its leaf hash) and the proof that it is in the tree

@@ -1,0 +1,31 @@
+"""Commands of the permits context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from eport.kernel.messages import Command
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueLicence(Command):
+    agency: str
+    number: str
+    holder_scheme: str
+    holder_identifier: str
+    kind: str
+    hs_prefixes: tuple[str, ...]
+    quantity_limit: Decimal
+    unit: str
+    value_limit: Decimal
+    currency: str
+    valid_from: date
+    valid_to: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeLicence(Command):
+    number: str
+    reason: str

@@ -1,0 +1,19 @@
+"""Errors of the permits context."""
+
+from __future__ import annotations
+
+from eport.kernel.errors import Conflict, NotFound
+
+
+class LicenceNotFound(NotFound):
+    code = "licence.not_found"
+
+
+class LicenceExists(Conflict):
+    code = "licence.exists"
+
+
+class LicenceExhausted(Conflict):
+    """At release, the licence no longer covers the goods (another release used it up)."""
+
+    code = "licence.exhausted"
