@@ -37,6 +37,7 @@ from eport.kernel.messages import Command
 from eport.ledger import commands as lc
 from eport.ledger import handlers as lh
 from eport.manifests import commands as mc
+from eport.manifests import events as me
 from eport.manifests import handlers as mh
 from eport.notifications import commands as nc
 from eport.notifications import handlers as nh
@@ -125,6 +126,7 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
     # A release writes its licences off first (and may be refused), then goes on the ledger.
     bus.subscribe(de.DeclarationReleased, pmh.on_declaration_released)
     bus.subscribe(de.DeclarationReleased, lh.on_declaration_released)
+    bus.subscribe(me.ConveyanceDeparted, lh.on_conveyance_departed)
     return bus
 
 

@@ -122,7 +122,9 @@ def _check_licences(
 
 
 def _bill_for(uow: DeclarationsUnitOfWork, doc: Document) -> Bill | None:
-    if doc.declaration_type != "IM" or doc.transport_document is None:
+    """The open bill the declaration names: an import must match it; an export is linked to
+    it, so the conveyance's departure confirms the export left."""
+    if doc.transport_document is None:
         return None
     return uow.manifests.open_bill(doc.transport_document.reference)
 

@@ -13,6 +13,7 @@ from eport.ledger.commands import AppendEntry, SignTreeHead
 from eport.ledger.entries import canonical, release_entry
 from eport.ledger.heads import SignedTreeHead
 from eport.ledger.ports import Ledger
+from eport.manifests.events import ConveyanceDeparted
 
 
 class ReleasedFacts(Protocol):
@@ -29,10 +30,15 @@ class HeadStore(Protocol):
         ...
 
 
+class Departures(Protocol):
+    def departed_exports(self, manifest_id: str) -> list[tuple[str, str]]: ...
+
+
 class LedgerUnitOfWork(UnitOfWork, Protocol):
     ledger: Ledger
     heads: HeadStore
     declarations: ReleasedFacts
+    manifests: Departures
 
 
 def append_entry(cmd: AppendEntry, uow: LedgerUnitOfWork) -> dict[str, Any]:
@@ -66,6 +72,36 @@ def on_declaration_released(event: DeclarationReleased, uow: LedgerUnitOfWork) -
             data={"seq": entry.seq, "leafHash": entry.leaf_hash.hex(), "type": "customs.release"},
         )
     )
+
+
+def on_conveyance_departed(event: ConveyanceDeparted, uow: LedgerUnitOfWork) -> None:
+    """In the departure's own transaction: each released export on the conveyance's bills is
+    confirmed as departed, on the log (what forex and refund checks rely on)."""
+    manifest = str(event.data["manifest"])
+    for declaration_id, bill in uow.manifests.departed_exports(manifest):
+        entry = uow.ledger.append(
+            canonical(
+                {
+                    "type": "export.departed",
+                    "declarationId": declaration_id,
+                    "manifest": manifest,
+                    "bill": bill,
+                    "departedAt": isoformat(event.occurred_at),
+                }
+            )
+        )
+        uow.record(
+            events.EntryAppended(
+                declaration_id=declaration_id,
+                actor=event.actor,
+                occurred_at=event.occurred_at,
+                data={
+                    "seq": entry.seq,
+                    "leafHash": entry.leaf_hash.hex(),
+                    "type": "export.departed",
+                },
+            )
+        )
 
 
 def sign_tree_head(cmd: SignTreeHead, uow: LedgerUnitOfWork) -> SignedTreeHead:

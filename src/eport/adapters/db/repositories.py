@@ -983,6 +983,21 @@ class SqlManifestRepository:
             },
         )
 
+    def departed_exports(self, manifest_id: str) -> list[tuple[str, str]]:
+        """(declaration, bill) of the released exports on this manifest's bills."""
+        b, d = t.bills, t.declarations
+        rows = self.conn.execute(
+            sa.select(b.c.declaration_id, b.c.reference)
+            .join(d, d.c.id == b.c.declaration_id)
+            .where(
+                b.c.manifest_id == manifest_id,
+                d.c.declaration_type == "EX",
+                d.c.status == "released",
+            )
+            .order_by(b.c.reference)
+        ).all()
+        return [(r[0], r[1]) for r in rows]
+
     def status_of(self, declaration_id: str) -> str | None:
         d = t.declarations
         value = self.conn.execute(sa.select(d.c.status).where(d.c.id == declaration_id)).scalar()
