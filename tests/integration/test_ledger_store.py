@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from eport.adapters.db import tables as t
@@ -18,6 +19,15 @@ N = 1000
 
 def _nodes(conn: sa.Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(t.ledger_nodes)).scalar_one())
+
+
+@pytest.fixture
+def eport(eport: EPort) -> EPort:
+    """An empty log (the demo seed puts its licence on it)."""
+    with eport.write_engine.begin() as conn:
+        for table in (t.ledger_heads, t.ledger_nodes, t.ledger_entries):
+            conn.execute(table.delete())
+    return eport
 
 
 def test_sql_ledger_matches_the_pure_implementation(eport: EPort) -> None:
