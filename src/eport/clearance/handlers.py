@@ -25,7 +25,7 @@ from eport.kernel.ids import new_id
 from eport.tariff.events import DeclarationAssessed
 
 
-def _record(order: InspectionOrder) -> dict[str, Any]:
+def order_json(order: InspectionOrder) -> dict[str, Any]:
     return {
         "id": order.id,
         "declarationId": order.declaration_id,
@@ -43,9 +43,6 @@ def _record(order: InspectionOrder) -> dict[str, Any]:
         "inspectedBy": order.inspected_by,
         "completedAt": isoformat(order.completed_at) if order.completed_at else None,
     }
-
-
-order_json = _record
 
 
 def _order(
@@ -79,7 +76,7 @@ def _order(
 def order_inspection(cmd: commands.OrderInspection, uow: ClearanceUnitOfWork) -> dict[str, Any]:
     if not cmd.reason.strip():
         raise ValidationFailed([FieldError("/reason", "required", "Say why goods are inspected.")])
-    return _record(_order(uow, cmd.declaration_id, cmd.reason.strip(), cmd.actor))
+    return order_json(_order(uow, cmd.declaration_id, cmd.reason.strip(), cmd.actor))
 
 
 def on_declaration_lodged(event: DeclarationLodged, uow: ClearanceUnitOfWork) -> None:
@@ -193,10 +190,10 @@ def record_findings(cmd: commands.RecordFindings, uow: ClearanceUnitOfWork) -> d
             agency="customs",
             reason=cmd.remarks,
             occurred_at=uow.now(),
-            data={"order": order.id, **_record(order), "reassessed": reassessed},
+            data={"order": order.id, **order_json(order), "reassessed": reassessed},
         )
     )
-    return {**_record(order), "reassessed": reassessed}
+    return {**order_json(order), "reassessed": reassessed}
 
 
 def record_ipr(cmd: commands.RecordIpr, uow: ClearanceUnitOfWork) -> dict[str, Any]:

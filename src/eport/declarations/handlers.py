@@ -25,7 +25,7 @@ from eport.declarations.model import (
     combine,
     field_diff,
 )
-from eport.declarations.ports import DeclarationsUnitOfWork, StoredResponse
+from eport.declarations.ports import DeclarationsUnitOfWork, IdempotencyStore, StoredResponse
 from eport.kernel.clock import isoformat
 from eport.kernel.errors import (
     ErrorList,
@@ -67,8 +67,10 @@ def request_fingerprint(kind: str, target: str, raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def _replay(uow: DeclarationsUnitOfWork, scope: str, key: str, fingerprint: str) -> Outcome | None:
-    stored = uow.idempotency.get(scope, key)
+def replay(store: IdempotencyStore, scope: str, key: str, fingerprint: str) -> Outcome | None:
+    """The stored answer to a retried request (same key, same bytes); 409 if the key was used
+    for another request; None for a new key."""
+    stored = store.get(scope, key)
     if stored is None:
         return None
     if stored.request_sha256 != fingerprint:
@@ -162,9 +164,9 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         routing = _route(uow, cmd.document)
     except ValidationFailed:
         # The catalogue may have changed since this key's first, accepted, lodging.
-        replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
-        if replay is not None:
-            return replay
+        replayed = replay(uow.idempotency, cmd.actor, cmd.idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
         raise
     doc = cmd.document
     bill = _bill_for(uow, doc)
@@ -172,9 +174,9 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         _check_licences(uow, doc, cmd.enterprise)
         check_against_bill(doc, bill, uow.cargo_rules, None)
     except ValidationFailed:
-        replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
-        if replay is not None:  # the first lodging linked the bill, or the manifest changed
-            return replay
+        replayed = replay(uow.idempotency, cmd.actor, cmd.idempotency_key, fingerprint)
+        if replayed is not None:  # the first lodging linked the bill, or the manifest changed
+            return replayed
         raise
     now = uow.now()
     declaration_id = new_id("DEC")
@@ -222,10 +224,10 @@ def lodge(cmd: commands.LodgeDeclaration, uow: DeclarationsUnitOfWork) -> Outcom
         body["duties"] = _duties_json(assessment)
     stored = StoredResponse(fingerprint, 201, body)
     if not uow.idempotency.claim(cmd.actor, cmd.idempotency_key, stored):
-        replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
-        if replay is None:  # the key's row vanished between the two statements
+        replayed = replay(uow.idempotency, cmd.actor, cmd.idempotency_key, fingerprint)
+        if replayed is None:  # the key's row vanished between the two statements
             raise IdempotencyConflict("Retry with the same key.", key=cmd.idempotency_key)
-        return replay
+        return replayed
     uow.declarations.add(record, revision)
     uow.tasks.add_many(tasks)
     if bill is not None and doc.transport_document is not None:
@@ -337,9 +339,9 @@ def _load_own(
 
 def amend(cmd: commands.AmendDeclaration, uow: DeclarationsUnitOfWork) -> Outcome:
     fingerprint = request_fingerprint("amend", cmd.declaration_id, cmd.raw)
-    replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
-    if replay is not None:
-        return replay
+    replayed = replay(uow.idempotency, cmd.actor, cmd.idempotency_key, fingerprint)
+    if replayed is not None:
+        return replayed
     record = _load_own(uow, cmd.declaration_id, cmd.enterprise)
     if record.status not in AMENDABLE:
         raise errors.NotAmendable(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from eport.declarations.handlers import Outcome, request_fingerprint
+from eport.declarations.handlers import Outcome, replay, request_fingerprint
 from eport.declarations.ports import StoredResponse
 from eport.kernel.clock import isoformat
-from eport.kernel.errors import IdempotencyConflict
 from eport.kernel.ids import new_id
 from eport.manifests import commands, errors, events
 from eport.manifests.model import (
@@ -20,23 +19,12 @@ from eport.manifests.model import (
 from eport.manifests.ports import ManifestsUnitOfWork
 
 
-def _replay(uow: ManifestsUnitOfWork, scope: str, key: str, fingerprint: str) -> Outcome | None:
-    stored = uow.idempotency.get(scope, key)
-    if stored is None:
-        return None
-    if stored.request_sha256 != fingerprint:
-        raise IdempotencyConflict(
-            "This Idempotency-Key was used with a different request.", key=key
-        )
-    return Outcome(stored.status_code, stored.body, replayed=True)
-
-
 def lodge_manifest(cmd: commands.LodgeManifest, uow: ManifestsUnitOfWork) -> Outcome:
     """Record a manifest before arrival. A bill already on an open manifest is refused."""
     fingerprint = request_fingerprint("manifest", "", cmd.raw)
-    replay = _replay(uow, cmd.actor, cmd.idempotency_key, fingerprint)
-    if replay is not None:
-        return replay
+    replayed = replay(uow.idempotency, cmd.actor, cmd.idempotency_key, fingerprint)
+    if replayed is not None:
+        return replayed
     doc = cmd.document
     for bill in doc.bills:
         if uow.manifests.open_bill(bill.reference) is not None:

@@ -13,6 +13,7 @@ from eport.kernel.errors import Conflict, FieldError
 from eport.permits.model import Licence, problems, uses
 
 from . import tables as t
+from .repositories import enterprise_id
 
 
 def _licence(row: Any) -> Licence:
@@ -84,11 +85,7 @@ class SqlLicences:
         licence.version += 1
 
     def enterprise_id(self, scheme: str, identifier: str) -> str | None:
-        e = t.enterprises
-        value = self.conn.execute(
-            sa.select(e.c.id).where(e.c.scheme == scheme, e.c.identifier == identifier)
-        ).scalar()
-        return str(value) if value is not None else None
+        return enterprise_id(self.conn, scheme, identifier)
 
     def check(self, document: Declaration, owner: str, on: date) -> list[FieldError]:
         """Every licence the goods cite must exist, be the owner's, be in force, cover their

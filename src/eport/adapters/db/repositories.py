@@ -1004,6 +1004,15 @@ class SqlManifestRepository:
         return str(value) if value is not None else None
 
 
+def enterprise_id(conn: sa.Connection, scheme: str, identifier: str) -> str | None:
+    """The id of the enterprise registered under (scheme, identifier), if any."""
+    e = t.enterprises
+    value = conn.execute(
+        sa.select(e.c.id).where(e.c.scheme == scheme, e.c.identifier == identifier)
+    ).scalar()
+    return str(value) if value is not None else None
+
+
 def _posting(row: Any) -> Posting:
     return Posting(
         row["id"],
@@ -1154,11 +1163,7 @@ class SqlDutyBook:
         )
 
     def enterprise_id(self, scheme: str, identifier: str) -> str | None:
-        e = t.enterprises
-        value = self.conn.execute(
-            sa.select(e.c.id).where(e.c.scheme == scheme, e.c.identifier == identifier)
-        ).scalar()
-        return str(value) if value is not None else None
+        return enterprise_id(self.conn, scheme, identifier)
 
     def settled(self, declaration_id: str) -> bool:
         """Duties paid or guaranteed (a declaration with no duty account owes nothing)."""
