@@ -5,7 +5,6 @@ racing releases that never overdraw it), risk rule-set versions, replay and hit 
 
 from __future__ import annotations
 
-import copy
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
@@ -202,8 +201,6 @@ def test_risk_rule_sets_versions_replay_and_statistics(api: Api) -> None:
     assert [v["version"] for v in versions] == [1]
     assert api.get("trader@demo", "/api/v1/risk/rule-sets/selectivity").status_code == 403
 
-    bad = copy.deepcopy(demo_document())
-    bad["nodes"] = [n for n in bad["nodes"] if n.get("type") != "decisionTableNode"][:1]
     bad_put = api.post(
         "customs@demo", "/api/v1/risk/rule-sets/selectivity",
         {"validFrom": "2026-12-01", "document": {"nodes": "nope"}},
