@@ -37,6 +37,7 @@ from .registrations import ApplicationController, RegistrationReviewController
 from .risk import DeclarationRiskController, RiskController
 from .tariff import AssessmentController, TariffController
 from .tasks import TaskController
+from .verification import ForexController, RefundController
 from .webhooks import WebhookController
 
 
@@ -111,6 +112,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         PublicLedgerController,
         LedgerController,
         LicenceController,
+        ForexController,
+        RefundController,
         DutiesController,
         TariffController,
         RiskController,
