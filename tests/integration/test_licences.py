@@ -101,3 +101,37 @@ def test_lodging_refuses_over_use_and_expired_revoked_or_foreign_licences(api: A
     assert "another enterprise" in refused(cars(1, "X-4"), "other@demo")
     api.post("commerce@demo", "/api/v1/licences/LIC-CAR-2026-001/revoke", {"reason": "fraud"})
     assert "revoked" in refused(cars(1, "X-5"))
+
+
+def test_a_signed_issue_carries_the_officers_signature_on_the_ledger(
+    api: Api, tmp_path: Any
+) -> None:
+    import json
+
+    from tests.pki_client import Operator, openssl
+
+    api.eport.ensure_ca()
+    officer = Operator(api, "commerce@demo", tmp_path)
+    raw = json.dumps(licence(number="LIC-SIGNED-1")).encode()
+    headers = api.headers("commerce@demo", **{"Content-Type": "application/json"})
+    headers["X-EPort-Signature"] = officer.sign(raw)
+    issued = api.client.post("/api/v1/licences", content=raw, headers=headers)
+    assert issued.status_code == 201, issued.text
+    # Another agency's officer cannot sign for commerce.
+    quarantine = Operator(api, "quarantine@demo", tmp_path)
+    raw2 = json.dumps(licence(number="LIC-SIGNED-2")).encode()
+    headers["X-EPort-Signature"] = quarantine.sign(raw2)
+    wrong = api.client.post("/api/v1/licences", content=raw2, headers=headers)
+    assert wrong.status_code == 422 and "signature.wrong_agency" in wrong.text
+    entry = api.get("commerce@demo", f"/api/v1/ledger/entries/{issued.json()['ledgerSeq']}")
+    sub = entry.json()["entry"]["submission"]
+    assert sub["format"] == "cms" and sub["signer"] == officer.serial
+    (tmp_path / "body").write_bytes(base64.b64decode(sub["body"]))
+    (tmp_path / "sig").write_bytes(base64.b64decode(sub["signature"]))
+    (tmp_path / "root.pem").write_bytes(api.eport.writer.ca.root_pem())  # type: ignore[union-attr]
+    out = openssl(
+        "cms", "-verify", "-binary", "-inform", "DER", "-in", str(tmp_path / "sig"),
+        "-content", str(tmp_path / "body"), "-CAfile", str(tmp_path / "root.pem"),
+        "-purpose", "any", "-out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert out.returncode == 0 and b"LIC-SIGNED-1" in (tmp_path / "out").read_bytes()

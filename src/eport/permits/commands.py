@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from eport.kernel.messages import Command
 
@@ -23,9 +24,11 @@ class IssueLicence(Command):
     currency: str
     valid_from: date
     valid_to: date
+    submission: dict[str, Any] | None = None  # the officer's signed request, for the ledger
 
 
 @dataclass(frozen=True, kw_only=True)
 class RevokeLicence(Command):
     number: str
     reason: str
+    submission: dict[str, Any] | None = None

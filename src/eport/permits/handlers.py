@@ -34,6 +34,11 @@ def licence_json(licence: Licence) -> dict[str, Any]:
     }
 
 
+def signed(body: dict[str, Any], submission: dict[str, Any] | None) -> dict[str, Any]:
+    """The entry, with the acting officer's signed request when there is one."""
+    return {**body, "submission": submission} if submission else body
+
+
 def issue_licence(cmd: commands.IssueLicence, uow: PermitsUnitOfWork) -> dict[str, Any]:
     found = ErrorList()
     holder = uow.licences.enterprise_id(cmd.holder_scheme, cmd.holder_identifier)
@@ -68,7 +73,7 @@ def issue_licence(cmd: commands.IssueLicence, uow: PermitsUnitOfWork) -> dict[st
     )
     uow.licences.add(licence)
     body = licence_json(licence)
-    entry = uow.ledger.append(canonical({"type": "licence.issued", **body}))
+    entry = uow.ledger.append(canonical(signed({"type": "licence.issued", **body}, cmd.submission)))
     uow.record(
         events.LicenceIssued(
             actor=cmd.actor,
@@ -87,7 +92,12 @@ def revoke_licence(cmd: commands.RevokeLicence, uow: PermitsUnitOfWork) -> dict[
     licence.revoked = True
     uow.licences.save(licence)
     entry = uow.ledger.append(
-        canonical({"type": "licence.revoked", "number": cmd.number, "reason": cmd.reason})
+        canonical(
+            signed(
+                {"type": "licence.revoked", "number": cmd.number, "reason": cmd.reason},
+                cmd.submission,
+            )
+        )
     )
     uow.record(
         events.LicenceRevoked(

@@ -22,10 +22,12 @@ from eport.identity.model import Principal, Role
 from eport.kernel.errors import NotFound
 from eport.permits import commands as pmc
 from eport.permits.handlers import licence_json
+from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, json_body, read
 from .ledger import signed_head
 from .openapi import request_body
+from .signatures import JWS_HEADER, submission, verified_signature
 
 Amount = Annotated[str, Field(pattern=r"^[0-9]{1,15}(\.[0-9]{1,6})?$")]
 
@@ -65,7 +67,10 @@ class LicenceController(Controller):
         """Goods items cite it by number (document 911 or 811); lodging checks it, release
         writes it off. Issue, revocation and write-offs are E-Ledger entries."""
         _commerce(principal)
-        body, _ = await json_body(request, LicenceBody)
+        body, raw = await json_body(request, LicenceBody)
+        signed = await verified_signature(
+            request, raw, set(), DocumentKind.DECISION, agency="commerce"
+        )
         result: dict[str, Any] = await execute(
             eport_of(request),
             pmc.IssueLicence(
@@ -82,6 +87,7 @@ class LicenceController(Controller):
                 currency=body.currency,
                 valid_from=body.valid_from,
                 valid_to=body.valid_to,
+                submission=submission(raw, signed, JWS_HEADER in request.headers),
             ),
         )
         return result
@@ -96,11 +102,17 @@ class LicenceController(Controller):
         self, request: Request[Any, Any, Any], principal: Principal, number: str
     ) -> dict[str, Any]:
         _commerce(principal)
-        body, _ = await json_body(request, RevokeBody)
+        body, raw = await json_body(request, RevokeBody)
+        signed = await verified_signature(
+            request, raw, set(), DocumentKind.DECISION, agency="commerce"
+        )
         result: dict[str, Any] = await execute(
             eport_of(request),
-            pmc.RevokeLicence(actor=principal.user_id, number=number, reason=body.reason),
-        )
+            pmc.RevokeLicence(
+                actor=principal.user_id, number=number, reason=body.reason,
+                submission=submission(raw, signed, JWS_HEADER in request.headers),
+            ),
+        )  # fmt: skip
         return result
 
     @get("/{number:str}", summary="A licence's balance, proved on the E-Ledger")

@@ -131,3 +131,17 @@ async def _verify(
     )
     kept = cms_der if cms_der is not None else (jws_value or "").encode()
     return kept, checked.serial
+
+
+def submission(raw: bytes, signed: tuple[bytes, str] | None, jws: bool) -> dict[str, Any] | None:
+    """The signed request as it goes on the log: anyone can check it with the signer's
+    certificate (``openssl cms -verify -binary -content body``)."""
+    if signed is None:
+        return None
+    signature, serial = signed
+    return {
+        "format": "jws" if jws else "cms",
+        "signature": signature.decode() if jws else base64.b64encode(signature).decode(),
+        "signer": serial,
+        "body": base64.b64encode(raw).decode(),
+    }

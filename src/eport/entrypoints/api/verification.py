@@ -4,7 +4,6 @@ checks it. Every answer carries the ledger entries that prove it."""
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -30,7 +29,7 @@ from eport.verification.handlers import claim_json, receipt_json
 from .common import eport_of, execute, json_body, read
 from .ledger import proved_entries, signed_head
 from .openapi import request_body
-from .signatures import JWS_HEADER, verified_signature
+from .signatures import JWS_HEADER, submission, verified_signature
 
 Amount = Annotated[str, Field(pattern=r"^[0-9]{1,15}(\.[0-9]{1,2})?$")]
 Fraction = Annotated[str, Field(pattern=r"^0(\.[0-9]{1,4})?$")]
@@ -62,20 +61,6 @@ class ClaimBody(Model):
     items: list[Annotated[int, Field(ge=1, le=999)]] | None = Field(
         default=None, min_length=1, max_length=999
     )
-
-
-def submission(raw: bytes, signed: tuple[bytes, str] | None, jws: bool) -> dict[str, Any] | None:
-    """The signed request as it goes on the log: anyone can check it with the signer's
-    certificate (``openssl cms -verify -binary -content body``)."""
-    if signed is None:
-        return None
-    signature, serial = signed
-    return {
-        "format": "jws" if jws else "cms",
-        "signature": signature.decode() if jws else base64.b64encode(signature).decode(),
-        "signer": serial,
-        "body": base64.b64encode(raw).decode(),
-    }
 
 
 def _is_agency(principal: Principal, *agencies: str) -> bool:
