@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from eport.kernel.messages import Command
+from eport.permits.model import Material, Product
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,5 +28,25 @@ class IssueLicence(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class RevokeLicence(Command):
+    number: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueHandbook(Command):
+    """Customs opens a processing-trade handbook (materials start at nothing imported)."""
+
+    agency: str
+    number: str
+    holder_scheme: str
+    holder_identifier: str
+    valid_from: date
+    valid_to: date
+    materials: tuple[Material, ...]
+    products: tuple[Product, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeHandbook(Command):
     number: str
     reason: str
