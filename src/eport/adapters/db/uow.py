@@ -19,7 +19,7 @@ from .catalogue_cache import CatalogueCache
 from .clearance import SqlClearanceRepository
 from .fast import FastInsert
 from .ledger import SqlHeadStore, SqlLedger
-from .permits import SqlLicences
+from .permits import SqlHandbooks, SqlLicences
 from .repositories import (
     SqlCatalogueRepository,
     SqlCertificateRepository,
@@ -93,6 +93,7 @@ class SqlUnitOfWork:
         self.clearance = SqlClearanceRepository(conn, self._now)
         self.ledger = SqlLedger(conn, self.now)
         self.licences = SqlLicences(conn, licences_enforced)
+        self.handbooks = SqlHandbooks(conn, licences_enforced, self.now)
         self.heads = SqlHeadStore(conn, ca)
         self.revisions = self.declarations
         self.compliance = SqlComplianceLevels(conn, self._now)
