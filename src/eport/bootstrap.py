@@ -58,6 +58,8 @@ from eport.routing import handlers as rh
 from eport.tariff import commands as tc
 from eport.tariff import events as te
 from eport.tariff import handlers as th
+from eport.verification import commands as vc
+from eport.verification import handlers as vh
 
 
 def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
@@ -88,6 +90,10 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (pmc.RevokeLicence, pmh.revoke_licence),
         (pmc.IssueHandbook, pmh.issue_handbook),
         (pmc.RevokeHandbook, pmh.revoke_handbook),
+        (vc.RecordForexReceipt, vh.record_receipt),
+        (vc.VerifyForex, vh.verify_forex),
+        (vc.ClaimRefund, vh.claim_refund),
+        (vc.CheckRefund, vh.check_refund),
         (lc.SignTreeHead, lh.sign_tree_head),
         (cc.OrderInspection, ch.order_inspection),
         (cc.RecordFindings, ch.record_findings),

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # Licences cited by goods items (documents 911/811) must be on the licence register: checked
     # at lodging, written off at release.
     licences_enforced: bool = True
+    # Forex verification: receipts match an export when their total is within this fraction
+    # of the invoice amount; an export still unmatched this many days after release is flagged.
+    forex_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, lt=1)
+    forex_overdue_days: int = Field(default=90, ge=0)
     # The agency whose officers may approve enterprise registrations (besides administrators).
     registration_agency: str | None = "commerce"
     # Document kinds that must carry a signature (comma-separated: declaration, amendment).

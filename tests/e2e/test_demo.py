@@ -42,6 +42,22 @@ def test_eport_demo_json_reaches_release_for_import_and_export() -> None:
     )
     assert summary["export"]["final"] == "released"
     assert set(summary["export"]["decisions"]) == {"commerce", "customs", "forex", "tax", "port"}
+    # ARCHITECTURE §4, export: release → departure → forex receipt → verification → refund
+    # claim → refund; a second claim is refused.
+    assert summary["export"]["refund"] == {
+        "forex": ["matched"], "state": "granted", "amount": "11180.00",
+        "second": "refund.already_granted",
+    }  # fmt: skip
+    order = [
+        "customs releases for export (an entry on the E-Ledger)",
+        "the vessel departs: the export is confirmed departed on the E-Ledger",
+        "the bank reports the forex receipt, signed",
+        "the forex agency verifies receipts against the export (recorded on the E-Ledger)",
+        "the exporter claims the export VAT refund",
+        "the tax agency checks release, departure, forex and earlier refunds, and refunds",
+        "a second refund claim is refused, with the proof of the first",
+    ]
+    assert [said.index(s) for s in order] == sorted(said.index(s) for s in order)
     assert all(step["ok"] for step in summary["steps"])
 
 

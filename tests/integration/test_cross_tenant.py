@@ -14,7 +14,7 @@ import pytest
 
 from eport.entrypoints.seed import USERS
 from tests.conftest import Api
-from tests.factories import manifest, meat_import
+from tests.factories import export_declaration, manifest, meat_import
 from tests.pki_client import make_key_and_csr
 
 ALL_USERS = [email for email, *_ in USERS]
@@ -131,7 +131,34 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
                 {"material": "5205", "consumption": "0.25", "wasteRate": "0.02"}]}],
         },
     ).json()  # fmt: skip
+    # A released export with a refund claim, and a forex receipt for the trader.
+    exported = api.lodge("trader@demo", export_declaration(traderReference="XT-EX")).json()
+    officers = {"commerce": "commerce@demo", "customs": "customs@demo", "forex": "forex@demo",
+                "tax": "tax@demo", "port": "terminal@demo"}  # fmt: skip
+    for agency, task in exported["agencies"].items():
+        assert api.decide(officers[agency], task["task"], "accept").status_code == 200
+    release = api.post("customs@demo", f"/api/v1/declarations/{exported['id']}/release")
+    assert release.status_code == 200, release.text
+    claim = api.post("trader@demo", "/api/v1/refund-claims", {"declarationId": exported["id"]})
+    assert claim.status_code == 201, claim.text
+    from datetime import date
+    from decimal import Decimal
+
+    from eport.verification.commands import RecordForexReceipt
+
+    fx = api.eport.run(
+        RecordForexReceipt(
+            actor="t", bank=api.get("bank@demo", "/api/v1/me").json()["enterprise"],
+            bank_reference="XT-FX", exporter_scheme="USCC",
+            exporter_identifier=make_uscc("91310000MA1FL0001"), amount=Decimal("10"),
+            currency="EUR", value_date=date(2026, 11, 1), remitter="R", remitter_country="NL",
+            declaration_id=None, submission={},
+        )
+    )  # fmt: skip
     return {
+        "export_id": exported["id"],
+        "claim_id": claim.json()["id"],
+        "receipt_id": fx["id"],
         "licence": licence["number"],
         "handbook": handbook["number"],
         "inspection_id": inspection["id"],
@@ -160,7 +187,10 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     guarantee = api.get("trader@demo", "/api/v1/guarantees/mine").json()
     lic = api.get("trader@demo", f"/api/v1/licences/{v['licence']}").json()["licence"]
     book = api.get("trader@demo", f"/api/v1/handbooks/{v['handbook']}").json()["handbook"]
+    claim = api.get("trader@demo", f"/api/v1/refund-claims/{v['claim_id']}").json()["claim"]
+    fx = api.get("trader@demo", f"/api/v1/forex/receipts/{v['receipt_id']}").json()
     return (
+        (claim["state"], claim["decisionSeq"], fx["matchedTo"]),
         [(r["id"], r["status"]) for r in registrations.json()["items"]],
         [c["id"] for c in ecerts.json()["items"]],
         (carried["status"], [b["declarationId"] for b in carried["bills"]]),
@@ -188,6 +218,18 @@ def operations(api: Api) -> list[tuple[str, str]]:
 
 def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[str]]]:
     """Concrete URLs naming the victim's documents, with who is entitled to each."""
+    if path.startswith("/api/v1/forex/exports/"):
+        url = path.replace("{declaration_id}", v["export_id"])
+        return [(url, {"trader@demo", "forex@demo", "tax@demo", "customs@demo", "admin@demo"})]
+    if "{receipt_id}" in path:
+        url = path.replace("{receipt_id}", v["receipt_id"])
+        return [(url, {"bank@demo", "trader@demo", "forex@demo", "tax@demo", "customs@demo",
+                       "admin@demo"})]  # fmt: skip
+    if "{claim_id}" in path:
+        url = path.replace("{claim_id}", v["claim_id"])
+        if method == "GET":
+            return [(url, {"trader@demo", "tax@demo", "customs@demo", "admin@demo"})]
+        return [(url, {"tax@demo", "admin@demo"})]
     if "{declaration_id}" in path:
         url = path.replace("{declaration_id}", v["declaration_id"])
         url = url.replace("{revision}", "1").replace("{agency}", "quarantine")
@@ -306,6 +348,8 @@ def test_every_parametrised_operation_is_covered(api: Api, victim: dict[str, Any
         "inspection_id",
         "hold_id",  # customs-internal, like inspections
         "enterprise_id",
+        "receipt_id",
+        "claim_id",
         # reference data, not another party's documents:
         "quota_id",
         "currency",

@@ -28,7 +28,14 @@ from eport.datamodel.identifiers import make_uscc
 from eport.entrypoints.api.app import create_app
 from eport.entrypoints.seed import USERS, issue_token, seed_demo
 
-from .demo_documents import export_declaration, meat_import, meat_manifest, national
+from .demo_documents import (
+    TRADER_USCC,
+    export_declaration,
+    export_manifest,
+    meat_import,
+    meat_manifest,
+    national,
+)
 from .demo_signing import Signer
 
 BANK_USCC = make_uscc("91330000MA2800005")
@@ -302,11 +309,27 @@ def _export(w: Walkthrough) -> dict[str, Any]:
     c = w.console
     if c:
         c.rule("Export: rare-earth oxides and trousers by sea from Shanghai to Rotterdam")
+    outbound = w.call(
+        "carrier@demo",
+        "POST",
+        "/api/v1/manifests",
+        export_manifest(),
+        expect=201,
+        key=True,
+        say="carrier lodges the outbound manifest (bill MAEU555000111)",
+    )
+    w.call(
+        "carrier@demo",
+        "POST",
+        f"/api/v1/manifests/{outbound.get('id')}/arrival",
+        expect=200,
+        say="the vessel berths for loading",
+    )
     dec = w.call(
         "trader@demo",
         "POST",
         "/api/v1/declarations",
-        export_declaration(),
+        export_declaration(transportDocument={"type": "705", "reference": "MAEU555000111"}),
         expect=201,
         key=True,
         say="trader lodges one export declaration",
@@ -350,10 +373,92 @@ def _export(w: Walkthrough) -> dict[str, Any]:
         f"/api/v1/declarations/{did}/release",
         {},
         expect=200,
-        say="customs releases for export",
+        say="customs releases for export (an entry on the E-Ledger)",
     )
     final = w.status(did)
-    return {"id": did, "final": final, "decisions": dict.fromkeys(officers, "accept")}
+    refund = _forex_and_refund(w, did, outbound.get("id"))
+    return {
+        "id": did,
+        "final": final,
+        "decisions": dict.fromkeys(officers, "accept"),
+        "refund": refund,
+    }
+
+
+def _forex_and_refund(w: Walkthrough, did: str, manifest_id: Any) -> dict[str, Any]:
+    """After release: departure, the bank's signed forex receipt, the forex agency's
+    verification, the refund claim, the tax agency's check; a second claim is refused with
+    the proof of the first."""
+    w.call(
+        "carrier@demo",
+        "POST",
+        f"/api/v1/manifests/{manifest_id}/departure",
+        expect=200,
+        say="the vessel departs: the export is confirmed departed on the E-Ledger",
+    )
+    bank = _signer(w, "bank@demo")
+    w.call(
+        "bank@demo",
+        "POST",
+        "/api/v1/forex/receipts",
+        {
+            "bankReference": "BOC-FX-DEMO-0001",
+            "exporter": {"scheme": "USCC", "value": TRADER_USCC},
+            "amount": "86000.00",
+            "currency": "EUR",
+            "valueDate": "2026-11-20",
+            "remitter": {"name": "Rotterdam Metals BV", "country": "NL"},
+            "declarationId": did,
+        },
+        expect=201,
+        signer=bank,
+        say="the bank reports the forex receipt, signed",
+    )
+    verified = w.call(
+        "forex@demo",
+        "POST",
+        "/api/v1/forex/verifications",
+        {"declarationIds": [did]},
+        expect=200,
+        say="the forex agency verifies receipts against the export (recorded on the E-Ledger)",
+    )
+    claim = w.call(
+        "trader@demo",
+        "POST",
+        "/api/v1/refund-claims",
+        {"declarationId": did},
+        expect=201,
+        say="the exporter claims the export VAT refund",
+    )
+    checked = w.call(
+        "tax@demo",
+        "POST",
+        f"/api/v1/refund-claims/{claim.get('id')}/check",
+        expect=200,
+        say="the tax agency checks release, departure, forex and earlier refunds, and refunds",
+    )
+    second = w.call(
+        "trader@demo",
+        "POST",
+        "/api/v1/refund-claims",
+        {"declarationId": did},
+        expect=409,
+        say="a second refund claim is refused, with the proof of the first",
+    )
+    answers = [i.get("answer") for i in verified.get("items", [])]
+    if w.console:
+        w.console.print(
+            f"    forex: {', '.join(map(str, answers))}; refund {checked.get('state')} "
+            f"{checked.get('amount')} {checked.get('currency')}; second claim: "
+            f"{second.get('code')} (first refund at ledger entry "
+            f"{(second.get('firstRefund') or {}).get('seq')})"
+        )
+    return {
+        "forex": answers,
+        "state": checked.get("state"),
+        "amount": checked.get("amount"),
+        "second": second.get("code"),
+    }
 
 
 def run_demo(console: Console | None = None) -> dict[str, Any]:

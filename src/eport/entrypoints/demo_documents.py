@@ -242,6 +242,16 @@ def meat_manifest() -> dict[str, Any]:
     return manifest(bill(lines=lines, loading="AUMEL"))
 
 
+def export_manifest() -> dict[str, Any]:
+    """The outbound manifest whose bill ``export_declaration`` (with transport document
+    MAEU555000111) names: the goods loaded at Shanghai for Rotterdam."""
+    lines = (("Rare-earth oxides", 80, "2100"), ("Men's cotton trousers", 200, "1800"))
+    return manifest(
+        bill("MAEU555000111", containers=("MSKU7700017",), lines=lines, loading="CNSHA"),
+        voyage="0422W",
+    )
+
+
 def bill(
     reference: str = "MAEU123456789",
     consignee: str = TRADER_USCC,

@@ -54,6 +54,10 @@ class Action(StrEnum):
     READ_MANIFEST = "manifest.read"
     GATE_OUT = "gate.out"
     READ_DISCREPANCIES = "manifest.discrepancies"
+    REPORT_FOREX = "forex.report"
+    VERIFY_FOREX = "forex.verify"
+    CLAIM_REFUND = "refund.claim"
+    CHECK_REFUND = "refund.check"
 
 
 def _decide(

@@ -12,7 +12,7 @@ from eport.ledger import events
 from eport.ledger.commands import AppendEntry, SignTreeHead
 from eport.ledger.entries import canonical, release_entry
 from eport.ledger.heads import SignedTreeHead
-from eport.ledger.ports import Ledger
+from eport.ledger.ports import Ledger, LedgerIndex
 from eport.manifests.events import ConveyanceDeparted
 
 
@@ -36,6 +36,7 @@ class Departures(Protocol):
 
 class LedgerUnitOfWork(UnitOfWork, Protocol):
     ledger: Ledger
+    ledger_index: LedgerIndex
     heads: HeadStore
     declarations: ReleasedFacts
     manifests: Departures
@@ -64,6 +65,7 @@ def on_declaration_released(event: DeclarationReleased, uow: LedgerUnitOfWork) -
         )
     )
     entry = uow.ledger.append(data)
+    uow.ledger_index.add(event.declaration_id, "customs.release", entry.seq)
     uow.record(
         events.EntryAppended(
             declaration_id=event.declaration_id,
@@ -90,6 +92,7 @@ def on_conveyance_departed(event: ConveyanceDeparted, uow: LedgerUnitOfWork) -> 
                 }
             )
         )
+        uow.ledger_index.add(declaration_id, "export.departed", entry.seq)
         uow.record(
             events.EntryAppended(
                 declaration_id=declaration_id,

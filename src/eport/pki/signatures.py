@@ -29,9 +29,11 @@ class DocumentKind(StrEnum):
     DELEGATION = "delegation"  # a power of attorney, signed by the grantor
     E_CERTIFICATE = "ecertificate"  # an agency's certificate (origin, health, quarantine ...)
     BANK_CONFIRMATION = "bank_confirmation"  # always signed: a bank says it holds the money
+    FOREX_RECEIPT = "forex_receipt"  # always signed: a bank says foreign currency came in
+    REFUND_CLAIM = "refund_claim"  # an exporter claims the export VAT refund
 
 
-ALWAYS_SIGNED = frozenset({DocumentKind.BANK_CONFIRMATION})
+ALWAYS_SIGNED = frozenset({DocumentKind.BANK_CONFIRMATION, DocumentKind.FOREX_RECEIPT})
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,3 +142,20 @@ class SqlHeadStore:
             },
         )
         return head
+
+
+class SqlLedgerIndex:
+    """The :class:`~eport.ledger.ports.LedgerIndex` on ``ledger_index``."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def add(self, subject: str, kind: str, seq: int) -> None:
+        self.conn.execute(sa.insert(t.ledger_index), {"subject": subject, "kind": kind, "seq": seq})
+
+    def find(self, subject: str, kind: str | None = None) -> list[int]:
+        i = t.ledger_index
+        q = sa.select(i.c.seq).where(i.c.subject == subject)
+        if kind is not None:
+            q = q.where(i.c.kind == kind)
+        return [int(s) for s in self.conn.execute(q.order_by(i.c.seq)).scalars()]

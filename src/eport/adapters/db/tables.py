@@ -677,6 +677,73 @@ licences = sa.Table(
     sa.Index("ix_licences_holder", "holder_id"),
 )
 
+# Which ledger entries are about what (a lookup aid; the log is the record).
+ledger_index = sa.Table(
+    "ledger_index",
+    metadata,
+    sa.Column("subject", sa.String(70), primary_key=True),
+    sa.Column("kind", sa.String(40), primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+)
+
+forex_receipts = sa.Table(
+    "forex_receipts",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("bank_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("bank_reference", sa.String(70), nullable=False),
+    sa.Column("exporter_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("amount", sa.String(40), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("value_date", sa.Date, nullable=False),
+    sa.Column("remitter", sa.String(140), nullable=False),
+    sa.Column("remitter_country", sa.String(2), nullable=False),
+    sa.Column("declaration_id", sa.String(40), nullable=True),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Column("ledger_seq", sa.BigInteger, nullable=False),
+    sa.Column("matched_to", sa.String(40), nullable=True),
+    sa.UniqueConstraint("bank_id", "bank_reference", name="uq_forex_receipts_bank_reference"),
+    sa.Index("ix_forex_receipts_open", "exporter_id", "currency", "matched_to"),
+)
+
+forex_verifications = sa.Table(
+    "forex_verifications",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=False),
+    sa.Column("answer", sa.String(16), nullable=False),
+    sa.Column("expected", sa.String(40), nullable=False),
+    sa.Column("received", sa.String(40), nullable=False),
+    sa.Column("receipts", Json, nullable=False),
+    sa.Column("verified_by", sa.String(40), nullable=False),
+    sa.Column("verified_at", UTCDateTime(), nullable=False),
+    sa.Column("ledger_seq", sa.BigInteger, nullable=False),
+    sa.Index("ix_forex_verifications_declaration", "declaration_id", "answer"),
+)
+
+refund_claims = sa.Table(
+    "refund_claims",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=False),
+    sa.Column("exporter_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("sequences", Json, nullable=False),
+    sa.Column("amount", sa.String(40), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("lines", Json, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("reasons", Json, nullable=False),
+    sa.Column("claimed_at", UTCDateTime(), nullable=False),
+    sa.Column("claimed_by", sa.String(40), nullable=False),
+    sa.Column("decided_at", UTCDateTime(), nullable=True),
+    sa.Column("decided_by", sa.String(40), nullable=True),
+    sa.Column("claim_seq", sa.BigInteger, nullable=False),
+    sa.Column("decision_seq", sa.BigInteger, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_refund_claims_declaration", "declaration_id"),
+    sa.Index("ix_refund_claims_exporter", "exporter_id", "claimed_at"),
+)
+
 handbooks = sa.Table(
     "handbooks",
     metadata,

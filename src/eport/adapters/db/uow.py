@@ -18,7 +18,7 @@ from . import tables as t
 from .catalogue_cache import CatalogueCache
 from .clearance import SqlClearanceRepository
 from .fast import FastInsert
-from .ledger import SqlHeadStore, SqlLedger
+from .ledger import SqlHeadStore, SqlLedger, SqlLedgerIndex
 from .permits import SqlHandbooks, SqlLicences
 from .repositories import (
     SqlCatalogueRepository,
@@ -35,6 +35,7 @@ from .repositories import (
 )
 from .risk import RiskEngine, SqlComplianceLevels, SqlRuleSetRepository, SqlSelectivity
 from .tariff import SqlAssessor, SqlTariffAdministration, TariffEngine
+from .verification import SqlVerification
 
 PASSWORDS = Argon2Passwords()
 TOTP = PyOtpTotp()
@@ -92,6 +93,8 @@ class SqlUnitOfWork:
         self.tariff = SqlTariffAdministration(conn, self._now, tariff)
         self.clearance = SqlClearanceRepository(conn, self._now)
         self.ledger = SqlLedger(conn, self.now)
+        self.ledger_index = SqlLedgerIndex(conn)
+        self.verification = SqlVerification(conn)
         self.licences = SqlLicences(conn, licences_enforced)
         self.handbooks = SqlHandbooks(conn, licences_enforced, self.now)
         self.heads = SqlHeadStore(conn, ca)

@@ -38,6 +38,7 @@ from .registrations import ApplicationController, RegistrationReviewController
 from .risk import DeclarationRiskController, RiskController
 from .tariff import AssessmentController, TariffController
 from .tasks import TaskController
+from .verification import ForexController, RefundController
 from .webhooks import WebhookController
 
 
@@ -113,6 +114,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         LedgerController,
         LicenceController,
         HandbookController,
+        ForexController,
+        RefundController,
         DutiesController,
         TariffController,
         RiskController,

@@ -125,3 +125,22 @@ class LedgerController(Controller):
             ]
 
         return {"head": head.as_dict(), "entries": await read(eport_of(request), query)}
+
+
+def proved_entries(conn: sa.Connection, seqs: list[int], size: int) -> list[dict[str, Any]]:
+    """Each entry (decoded and base64) with its inclusion proof in the tree of ``size``."""
+    ledger, out = SqlLedger(conn), []
+    for seq in sorted(set(seqs)):
+        found = ledger.entry(seq) if seq < size else None
+        if found is None:
+            continue
+        proof = ledger.inclusion(seq, size)
+        out.append(
+            {
+                "seq": seq,
+                "entry": json.loads(found.data),
+                "data": base64.b64encode(found.data).decode(),
+                "inclusion": {"treeSize": proof.size, "proof": _b64(proof.path)},
+            }
+        )
+    return out

@@ -1,7 +1,7 @@
 """processing-trade handbooks
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-11-27 03:40:13.113796
 """
 
@@ -16,9 +16,7 @@ from sqlalchemy.dialects import postgresql
 import eport.adapters.db.tables
 
 revision: str = "0018"
-# TEMPORARY: chained on 0016 until 0017 (forex receipts, refund claims) is on main; then "0017".
-# TEMPORARY: chained on 0016 until 0017 (forex receipts, refund claims) is on main; then "0017".
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
