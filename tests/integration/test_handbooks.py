@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 from concurrent.futures import Future
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -125,10 +126,10 @@ def test_imports_add_exports_consume_by_the_norm_and_the_balance_is_proved(api: 
     # Replaying the movements on the ledger gives the balance the register shows.
     balance = sum(
         (1 if e["entry"]["type"] == "handbook.import" else -1)
-        * float(e["entry"]["materials"][0]["quantity"])
+        * Decimal(e["entry"]["materials"][0]["quantity"])
         for e in seen["ledger"][1:]
     )
-    assert f"{balance:.6f}" == seen["handbook"]["materials"][0]["balance"]
+    assert balance == Decimal(seen["handbook"]["materials"][0]["balance"])
 
     assert api.get("other@demo", f"/api/v1/handbooks/{NUMBER}").status_code == 404
     assert api.get("carrier@demo", f"/api/v1/handbooks/{NUMBER}").status_code == 404
