@@ -88,6 +88,8 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
         (lc.AppendEntry, lh.append_entry),
         (pmc.IssueLicence, pmh.issue_licence),
         (pmc.RevokeLicence, pmh.revoke_licence),
+        (pmc.IssueHandbook, pmh.issue_handbook),
+        (pmc.RevokeHandbook, pmh.revoke_handbook),
         (vc.RecordForexReceipt, vh.record_receipt),
         (vc.VerifyForex, vh.verify_forex),
         (vc.ClaimRefund, vh.claim_refund),
@@ -129,8 +131,10 @@ def build_bus(evaluator: RuleEvaluator | None = None) -> MessageBus:
     # Order matters: clearance holds the goods first, then a green lane may accept at once.
     bus.subscribe(de.DeclarationLodged, ch.on_declaration_lodged)
     bus.subscribe(de.DeclarationLodged, dh.on_lodged_accept_automatically)
-    # A release writes its licences off first (and may be refused), then goes on the ledger.
+    # A release writes its licences off and moves its handbooks' materials first (either may
+    # refuse it), then goes on the ledger.
     bus.subscribe(de.DeclarationReleased, pmh.on_declaration_released)
+    bus.subscribe(de.DeclarationReleased, pmh.on_declaration_released_move_handbooks)
     bus.subscribe(de.DeclarationReleased, lh.on_declaration_released)
     bus.subscribe(me.ConveyanceDeparted, lh.on_conveyance_departed)
     return bus

@@ -67,8 +67,9 @@ class Settings(BaseSettings):
     tariff_enabled: bool = True
     tariff_dir: Path | None = None
     tariff_country: Literal["CN", "ZA"] = "CN"
-    # Licences cited by goods items (documents 911/811) must be on the licence register: checked
-    # at lodging, written off at release.
+    # The permit registers. Licences cited by goods items (documents 911/811) must be on the
+    # licence register: checked at lodging, written off at release. Processing-trade handbooks
+    # cited (document 915): checked at lodging, materials added or consumed at release.
     licences_enforced: bool = True
     # Forex verification: receipts match an export when their total is within this fraction
     # of the invoice amount; an export still unmatched this many days after release is flagged.

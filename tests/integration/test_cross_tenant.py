@@ -43,6 +43,7 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("POST", "/api/v1/inspections/{inspection_id}/findings"): {"outcome": "no_discrepancy"},
     ("POST", "/api/v1/licences/{number}/revoke"): {"reason": "hijack"},
+    ("POST", "/api/v1/handbooks/{number}/revoke"): {"reason": "hijack"},
     ("POST", "/api/v1/declarations/{declaration_id}/inspections"): {"reason": "hijack"},
     ("PUT", "/api/v1/guarantees/{enterprise_id}"): {"limit": "99999999", "currency": "CNY"},
     ("POST", "/api/v1/declarations/{declaration_id}/payment-orders"): {
@@ -117,6 +118,19 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
             "validFrom": "2026-01-01", "validTo": "2027-01-01",
         },
     ).json()  # fmt: skip
+    handbook = api.post(
+        "customs@demo",
+        "/api/v1/handbooks",
+        {
+            "number": "HB-VICTIM",
+            "holder": {"scheme": "USCC", "value": make_uscc("91310000MA1FL0001")},
+            "validFrom": "2026-01-01", "validTo": "2027-01-01",
+            "materials": [{"hsCode": "5205", "description": "Cotton yarn", "unit": "KGM",
+                           "quantityLimit": "1"}],
+            "products": [{"hsCode": "6205", "unit": "H87", "norms": [
+                {"material": "5205", "consumption": "0.25", "wasteRate": "0.02"}]}],
+        },
+    ).json()  # fmt: skip
     # A released export with a refund claim, and a forex receipt for the trader.
     exported = api.lodge("trader@demo", export_declaration(traderReference="XT-EX")).json()
     officers = {"commerce": "commerce@demo", "customs": "customs@demo", "forex": "forex@demo",
@@ -146,6 +160,7 @@ def victim(api: Api, tmp_path: Any) -> dict[str, Any]:
         "claim_id": claim.json()["id"],
         "receipt_id": fx["id"],
         "licence": licence["number"],
+        "handbook": handbook["number"],
         "inspection_id": inspection["id"],
         "order_id": order["id"],
         "enterprise_id": api.get("trader@demo", "/api/v1/me").json()["enterprise"],
@@ -171,6 +186,7 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
     duties = api.get("trader@demo", f"/api/v1/declarations/{v['declaration_id']}/duties").json()
     guarantee = api.get("trader@demo", "/api/v1/guarantees/mine").json()
     lic = api.get("trader@demo", f"/api/v1/licences/{v['licence']}").json()["licence"]
+    book = api.get("trader@demo", f"/api/v1/handbooks/{v['handbook']}").json()["handbook"]
     claim = api.get("trader@demo", f"/api/v1/refund-claims/{v['claim_id']}").json()["claim"]
     fx = api.get("trader@demo", f"/api/v1/forex/receipts/{v['receipt_id']}").json()
     return (
@@ -180,6 +196,7 @@ def snapshot(api: Api, v: dict[str, Any]) -> Any:
         (carried["status"], [b["declarationId"] for b in carried["bills"]]),
         (duties["account"], [(o["id"], o["state"]) for o in duties["orders"]], guarantee),
         (lic["revoked"], lic["usedQuantity"]),
+        (book["revoked"], book["materials"]),
         [(g["id"], g["revokedAt"]) for g in grants],
         detail["status"],
         detail["revision"],
@@ -234,12 +251,15 @@ def targets(method: str, path: str, v: dict[str, Any]) -> list[tuple[str, set[st
     if "{serial}" in path:
         return [(path.replace("{serial}", v["serial"]), {"trader@demo", "admin@demo"})]
     if "{number}" in path:
-        url = path.replace("{number}", v["licence"])
         agencies = {"customs@demo", "quarantine@demo", "commerce@demo", "forex@demo", "tax@demo",
                     "terminal@demo", "admin@demo"}  # fmt: skip
+        if path.startswith("/api/v1/handbooks/"):  # processing trade: customs manages
+            url, managers = path.replace("{number}", v["handbook"]), "customs@demo"
+        else:  # licences: commerce manages
+            url, managers = path.replace("{number}", v["licence"]), "commerce@demo"
         if method == "GET":
             return [(url, agencies | {"trader@demo"})]
-        return [(url, {"commerce@demo", "admin@demo"})]
+        return [(url, {managers, "admin@demo"})]
     if "{inspection_id}" in path:
         url = path.replace("{inspection_id}", v["inspection_id"])
         return [(url, {"customs@demo", "admin@demo"})]

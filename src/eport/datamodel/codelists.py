@@ -70,6 +70,7 @@ DOCUMENT_TYPES: dict[str, str] = {
     "740": "Air waybill",
     "911": "Import licence",
     "811": "Export licence",
+    "915": "Processing-trade handbook",
     "861": "Certificate of origin",
     "865": "Preferential certificate of origin",
     "851": "Phytosanitary certificate",

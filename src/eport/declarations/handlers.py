@@ -117,8 +117,10 @@ def _route(uow: DeclarationsUnitOfWork, document: Document, prefix: str = "") ->
 def _check_licences(
     uow: DeclarationsUnitOfWork, doc: Document, owner: str, prefix: str = ""
 ) -> None:
-    """Over-use, or an expired, revoked or foreign licence, is refused at lodging."""
-    found = uow.licences.check(doc, owner, uow.now().date())
+    """Over-use, or an expired, revoked or foreign licence or processing-trade handbook, is
+    refused at lodging."""
+    on = uow.now().date()
+    found = uow.licences.check(doc, owner, on) + uow.handbooks.check(doc, owner, on)
     if found:
         raise ValidationFailed([FieldError(prefix + e.pointer, e.code, e.message) for e in found])
 

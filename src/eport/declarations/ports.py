@@ -99,6 +99,12 @@ class LicenceCheck(Protocol):
         ...
 
 
+class HandbookCheck(Protocol):
+    def check(self, document: Document, owner: str, on: date) -> list[FieldError]:
+        """Problems with the processing-trade handbooks the goods cite (empty when all hold)."""
+        ...
+
+
 class DutyStatus(Protocol):
     def settled(self, declaration_id: str) -> bool:
         """Duties paid or guaranteed (True when nothing was assessed)."""
@@ -111,6 +117,7 @@ class DeclarationsUnitOfWork(UnitOfWork, Protocol):
     selectivity: Selectivity
     assessor: Assessor
     licences: LicenceCheck
+    handbooks: HandbookCheck
     declarations: DeclarationRepository
     manifests: BillRegistry
     cargo_rules: CargoRules

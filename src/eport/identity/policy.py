@@ -46,6 +46,7 @@ class Action(StrEnum):
     INSPECT = "inspection.manage"
     READ_LEDGER = "ledger.read"
     MANAGE_LICENCES = "licence.manage"
+    MANAGE_HANDBOOKS = "handbook.manage"
     MANAGE_IPR = "ipr.manage"
     CONFIRM_PAYMENT = "payment.confirm"
     MANAGE_GUARANTEES = "guarantee.manage"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from eport.kernel.messages import Command
+from eport.permits.model import Material, Product
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +30,28 @@ class IssueLicence(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class RevokeLicence(Command):
+    number: str
+    reason: str
+    submission: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueHandbook(Command):
+    """Customs opens a processing-trade handbook (materials start at nothing imported)."""
+
+    agency: str
+    number: str
+    holder_scheme: str
+    holder_identifier: str
+    valid_from: date
+    valid_to: date
+    materials: tuple[Material, ...]
+    products: tuple[Product, ...]
+    submission: dict[str, Any] | None = None  # the officer's signed request, for the ledger
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeHandbook(Command):
     number: str
     reason: str
     submission: dict[str, Any] | None = None

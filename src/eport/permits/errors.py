@@ -17,3 +17,18 @@ class LicenceExhausted(Conflict):
     """At release, the licence no longer covers the goods (another release used it up)."""
 
     code = "licence.exhausted"
+
+
+class HandbookNotFound(NotFound):
+    code = "handbook.not_found"
+
+
+class HandbookExists(Conflict):
+    code = "handbook.exists"
+
+
+class HandbookExhausted(Conflict):
+    """At release, the handbook no longer allows the movement (another release consumed the
+    materials, or the handbook was revoked or no longer fits)."""
+
+    code = "handbook.exhausted"

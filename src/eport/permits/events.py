@@ -21,3 +21,23 @@ class LicenceRevoked(Event):
 @dataclass(frozen=True, kw_only=True)
 class LicenceWrittenOff(Event):
     name: ClassVar[str] = "licence.written_off"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandbookIssued(Event):
+    name: ClassVar[str] = "handbook.issued"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandbookRevoked(Event):
+    name: ClassVar[str] = "handbook.revoked"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandbookMaterialsImported(Event):
+    name: ClassVar[str] = "handbook.materials_imported"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandbookMaterialsConsumed(Event):
+    name: ClassVar[str] = "handbook.materials_consumed"

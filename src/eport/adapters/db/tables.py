@@ -743,3 +743,39 @@ refund_claims = sa.Table(
     sa.Index("ix_refund_claims_declaration", "declaration_id"),
     sa.Index("ix_refund_claims_exporter", "exporter_id", "claimed_at"),
 )
+
+handbooks = sa.Table(
+    "handbooks",
+    metadata,
+    sa.Column("number", sa.String(70), primary_key=True),
+    sa.Column("holder_id", sa.String(40), sa.ForeignKey("enterprises.id"), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=False),
+    sa.Column("issued_by", sa.String(40), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    # [{hsCode, description, unit, quantityLimit, imported, consumed}], decimals as strings
+    sa.Column("materials", Json, nullable=False),
+    # [{hsCode, unit, norms: [{material, consumption, wasteRate}]}]
+    sa.Column("products", Json, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_handbooks_holder", "holder_id"),
+)
+
+# Which ledger entries are about a handbook (issued, revoked, import, export), so its history
+# is read by seq instead of by scanning the log.
+handbook_entries = sa.Table(
+    "handbook_entries",
+    metadata,
+    sa.Column(
+        "ledger_seq",
+        BigId,
+        sa.ForeignKey("ledger_entries.seq"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("number", sa.String(70), sa.ForeignKey("handbooks.number"), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("declaration_id", sa.String(40), sa.ForeignKey("declarations.id"), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_handbook_entries_number", "number", "ledger_seq"),
+)

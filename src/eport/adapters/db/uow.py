@@ -19,7 +19,7 @@ from .catalogue_cache import CatalogueCache
 from .clearance import SqlClearanceRepository
 from .fast import FastInsert
 from .ledger import SqlHeadStore, SqlLedger, SqlLedgerIndex
-from .permits import SqlLicences
+from .permits import SqlHandbooks, SqlLicences
 from .repositories import (
     SqlCatalogueRepository,
     SqlCertificateRepository,
@@ -96,6 +96,7 @@ class SqlUnitOfWork:
         self.ledger_index = SqlLedgerIndex(conn)
         self.verification = SqlVerification(conn)
         self.licences = SqlLicences(conn, licences_enforced)
+        self.handbooks = SqlHandbooks(conn, licences_enforced, self.now)
         self.heads = SqlHeadStore(conn, ca)
         self.revisions = self.declarations
         self.compliance = SqlComplianceLevels(conn, self._now)

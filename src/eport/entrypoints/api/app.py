@@ -26,6 +26,7 @@ from .clearance import DeclarationChecksController, InspectionController, IprCon
 from .declarations import DeclarationController
 from .delegations import DelegationController
 from .errors import HANDLERS
+from .handbooks import HandbookController
 from .ledger import LedgerController, PublicLedgerController
 from .licences import LicenceController
 from .login import CredentialsController, LoginController, TokenController
@@ -112,6 +113,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         PublicLedgerController,
         LedgerController,
         LicenceController,
+        HandbookController,
         ForexController,
         RefundController,
         DutiesController,
