@@ -177,6 +177,24 @@ def on_declaration_released(event: DeclarationReleased, uow: PermitsUnitOfWork) 
 # Processing-trade handbooks
 
 
+def products_json(handbook: Handbook) -> list[dict[str, Any]]:
+    return [
+        {
+            "hsCode": p.hs_code,
+            "unit": p.unit,
+            "norms": [
+                {
+                    "material": n.material,
+                    "consumption": str(n.consumption),
+                    "wasteRate": str(n.waste_rate),
+                }
+                for n in p.norms
+            ],
+        }
+        for p in handbook.products
+    ]
+
+
 def handbook_json(handbook: Handbook) -> dict[str, Any]:
     return {
         "number": handbook.number,
@@ -197,21 +215,7 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
             }
             for m in handbook.materials
         ],
-        "products": [
-            {
-                "hsCode": p.hs_code,
-                "unit": p.unit,
-                "norms": [
-                    {
-                        "material": n.material,
-                        "consumption": str(n.consumption),
-                        "wasteRate": str(n.waste_rate),
-                    }
-                    for n in p.norms
-                ],
-            }
-            for p in handbook.products
-        ],
+        "products": products_json(handbook),
     }
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from eport.datamodel.declaration import Declaration
 from eport.kernel.clock import Clock, utcnow
 from eport.kernel.errors import Conflict, FieldError
+from eport.permits.handlers import products_json
 from eport.permits.model import (
     Handbook,
     Licence,
@@ -135,24 +136,6 @@ def _materials_json(handbook: Handbook) -> list[dict[str, str]]:
     ]
 
 
-def _products_json(handbook: Handbook) -> list[dict[str, Any]]:
-    return [
-        {
-            "hsCode": p.hs_code,
-            "unit": p.unit,
-            "norms": [
-                {
-                    "material": n.material,
-                    "consumption": str(n.consumption),
-                    "wasteRate": str(n.waste_rate),
-                }
-                for n in p.norms
-            ],
-        }
-        for p in handbook.products
-    ]
-
-
 def _handbook(row: Any) -> Handbook:
     return Handbook(
         number=row["number"],
@@ -202,7 +185,7 @@ class SqlHandbooks:
             "issued_by": handbook.issued_by,
             "revoked": handbook.revoked,
             "materials": _materials_json(handbook),
-            "products": _products_json(handbook),
+            "products": products_json(handbook),
         }
 
     def add(self, handbook: Handbook) -> None:

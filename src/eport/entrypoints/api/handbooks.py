@@ -4,8 +4,6 @@ E-Ledger entries that prove them."""
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -14,7 +12,6 @@ import sqlalchemy as sa
 from litestar import Controller, Request, get, post
 from pydantic import Field
 
-from eport.adapters.db.ledger import SqlLedger
 from eport.adapters.db.permits import SqlHandbooks
 from eport.datamodel.declaration import Identifier, Model, Unit
 from eport.identity import policy
@@ -26,7 +23,7 @@ from eport.permits.model import Material, Norm, Product
 from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, json_body, read
-from .ledger import signed_head
+from .ledger import proved_entries, signed_head
 from .openapi import request_body
 from .signatures import JWS_HEADER, submission, verified_signature
 
@@ -163,23 +160,9 @@ class HandbookController(Controller):
             handbook = handbooks.get(number)
             if handbook is None:
                 return None, []
-            ledger, entries = SqlLedger(conn), []
-            for seq in handbooks.entry_seqs(number, head.size):
-                found = ledger.entry(seq)
-                assert found is not None  # handbook_entries.ledger_seq references it
-                proof = ledger.inclusion(seq, head.size)
-                entries.append(
-                    {
-                        "seq": seq,
-                        "entry": json.loads(found.data),
-                        "data": base64.b64encode(found.data).decode(),
-                        "inclusion": {
-                            "treeSize": proof.size,
-                            "proof": [base64.b64encode(p).decode() for p in proof.path],
-                        },
-                    }
-                )
-            return handbook, entries
+            return handbook, proved_entries(
+                conn, handbooks.entry_seqs(number, head.size), head.size
+            )
 
         handbook, entries = await read(eport_of(request), query)
         agency = principal.has(Role.ADMIN) or (

@@ -3,7 +3,6 @@ balance, with the E-Ledger entries that prove it."""
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date
 from decimal import Decimal
@@ -14,7 +13,6 @@ from litestar import Controller, Request, get, post
 from pydantic import Field
 
 from eport.adapters.db import tables as t
-from eport.adapters.db.ledger import SqlLedger
 from eport.adapters.db.permits import SqlLicences
 from eport.datamodel.declaration import Currency, Identifier, Model, Unit
 from eport.identity import policy
@@ -25,7 +23,7 @@ from eport.permits.handlers import licence_json
 from eport.pki.signatures import DocumentKind
 
 from .common import eport_of, execute, json_body, read
-from .ledger import signed_head
+from .ledger import proved_entries, signed_head
 from .openapi import request_body
 from .signatures import JWS_HEADER, submission, verified_signature
 
@@ -128,26 +126,16 @@ class LicenceController(Controller):
             licence = SqlLicences(conn).get(number)
             if licence is None:
                 return None, []
-            ledger, e = SqlLedger(conn), t.ledger_entries
-            entries = []
+            e = t.ledger_entries
             marker = f'"number":{json.dumps(number)}'.encode()
-            for seq, data in conn.execute(
-                sa.select(e.c.seq, e.c.data).where(e.c.seq < head.size).order_by(e.c.seq)
-            ):
-                if marker in bytes(data):
-                    proof = ledger.inclusion(seq, head.size)
-                    entries.append(
-                        {
-                            "seq": seq,
-                            "entry": json.loads(bytes(data)),
-                            "data": base64.b64encode(bytes(data)).decode(),
-                            "inclusion": {
-                                "treeSize": proof.size,
-                                "proof": [base64.b64encode(p).decode() for p in proof.path],
-                            },
-                        }
-                    )
-            return licence, entries
+            seqs = [
+                seq
+                for seq, data in conn.execute(
+                    sa.select(e.c.seq, e.c.data).where(e.c.seq < head.size).order_by(e.c.seq)
+                )
+                if marker in bytes(data)
+            ]
+            return licence, proved_entries(conn, seqs, head.size)
 
         licence, entries = await read(eport_of(request), query)
         agency = principal.has(Role.ADMIN) or (
