@@ -23,6 +23,7 @@ export VIRTUAL_ENV="$PWD/.venv"
 
 echo "==> installing eport[dev] into .venv"
 python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+bash scripts/assets.sh
 
 LOCAL_PG_URL="postgresql+psycopg://postgres@127.0.0.1:5432/test"
 if [[ -z "${EPORT_TEST_POSTGRES_URL:-}" ]]; then

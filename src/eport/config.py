@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # URL-encoded PEM client certificate (nginx: $ssl_client_escaped_cert), believed only from
     # these proxy addresses (comma-separated). Unset: only E-Port's own TLS listener counts.
     tls_client_cert_header: str | None = None
+    # The portal's CSRF secret; unset: a random one kept in <data_dir>/web-secret.
+    web_secret: SecretStr | None = None
     tls_trusted_proxies: str = "127.0.0.1,::1"
     # Where relying parties reach E-Port's public PKI endpoints (CRL, OCSP, CA certificates).
     public_url: str = "http://127.0.0.1:8000"

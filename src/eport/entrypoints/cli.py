@@ -45,7 +45,7 @@ def serve(
     from eport.adapters import access_log
     from eport.bootstrap import bootstrap
     from eport.entrypoints.api.app import create_app
-    from eport.entrypoints.seed import seed_demo
+    from eport.entrypoints.seed import DEMO_PASSWORD, seed_demo, set_demo_passwords
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(data_dir)
@@ -55,6 +55,10 @@ def serve(
         eport.ensure_ca()
         if seed_demo(eport):
             console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
+        set_demo_passwords(eport)
+        console.print(
+            f"Portal: log in as trader@demo, customs@demo, admin@demo … password {DEMO_PASSWORD}"
+        )
     where = settings.sqlalchemy_url.split("@")[-1]
     h, p = host or settings.host, port or settings.port
     tls: dict[str, Any] = {}
@@ -68,7 +72,8 @@ def serve(
         tls = uvicorn_tls_options(tls_cert, tls_key, settings.pki_dir)
     scheme = "https" if tls else "http"
     console.print(
-        f"E-Port on {scheme}://{h}:{p}  (API docs: {scheme}://{h}:{p}/api/docs; store: {where})"
+        f"E-Port on {scheme}://{h}:{p}  (portal: {scheme}://{h}:{p}/ · API docs: "
+        f"{scheme}://{h}:{p}/api/docs; store: {where})"
     )
     console.print(f"Access decisions are logged to {settings.access_log_path}")
     try:

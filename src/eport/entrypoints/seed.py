@@ -193,6 +193,26 @@ def seed_demo(eport: EPort) -> bool:
     return True
 
 
+# The demo users' portal password (development and test only; `eport serve --demo` sets it).
+DEMO_PASSWORD = "eport-demo-2026"  # noqa: S105 — published demo credentials, never production
+
+
+def set_demo_passwords(eport: EPort, emails: list[str] | None = None) -> None:
+    """Give demo users (all, or ``emails``) the demo password, unless they have one already.
+    Never in production."""
+    if eport.settings.environment == "production":
+        return
+    for email in emails or [u[0] for u in USERS]:
+
+        def lookup(uow: Any, e: str = email) -> tuple[Any, Any]:
+            return uow.identity.user_by_email(e), uow.credentials.credentials(e)
+
+        user, creds = eport.writer.run(lookup)
+        if user is None or (creds is not None and creds.password_hash):
+            continue
+        eport.run(ic.SetPassword(actor=user.id, current=None, new=DEMO_PASSWORD))
+
+
 def issue_token(eport: EPort, email: str, label: str = "cli") -> str:
     """A fresh bearer token for a user (the CLI's `eport token USER`)."""
     user = eport.writer.run(lambda uow: uow.identity.user_by_email(email))

@@ -73,6 +73,11 @@ class GroupCommitWriter:
             self.licences_enforced,
         )
 
+    @property
+    def running(self) -> bool:
+        """Whether a writer thread is taking jobs (the service status page shows it)."""
+        return any(t.is_alive() for t in self._threads)
+
     def start(self) -> None:
         if not self._started:
             self._started = True

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from eport import __version__
 from eport.adapters.db import tables as t
 from eport.bootstrap import EPort
+from eport.entrypoints.web import router as web
 
 from .admin import AdminController, MeController
 from .auth import TokenAuthenticator
@@ -136,6 +137,7 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
     ]
     if eport.settings.benchmark_endpoints:
         handlers.append(bench_baseline)
+    handlers += [*web.static_routers(), web.web_router()]
     app = Litestar(
         route_handlers=handlers,
         dependencies={"principal": Provide(authenticator.__call__)},
@@ -162,6 +164,8 @@ def create_app(eport: EPort, *, manage_lifecycle: bool = True) -> Litestar:
         ),
         debug=False,
         logging_config=None,
+        template_config=web.template_config(),
+        csrf_config=web.csrf_config(eport),
     )
     app.state.eport = eport
     app.state.authenticator = authenticator

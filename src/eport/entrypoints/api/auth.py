@@ -62,7 +62,11 @@ class TokenAuthenticator:
                 },
             )
             raise Unauthenticated("Send Authorization: Bearer <token>.")
-        token_hash = hash_token(token.strip())
+        return await self.resolve(token.strip(), request.url.path)
+
+    async def resolve(self, token: str, target: str) -> Principal:
+        """The principal of a session or API token (the portal's cookie holds one too)."""
+        token_hash = hash_token(token)
         now = time.monotonic()
         cached = self._cache.get(token_hash)
         if cached is not None and now - cached[0] < self.ttl:
@@ -74,7 +78,7 @@ class TokenAuthenticator:
                 extra={
                     "who": None,
                     "action": "authenticate",
-                    "target": request.url.path,
+                    "target": target,
                     "rule": "unknown, expired or revoked token",
                     "allowed": False,
                 },
@@ -87,7 +91,7 @@ class TokenAuthenticator:
             extra={
                 "who": principal.user_id,
                 "action": "authenticate",
-                "target": request.url.path,
+                "target": target,
                 "rule": "valid token",
                 "allowed": True,
             },

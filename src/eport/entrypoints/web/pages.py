@@ -1,0 +1,92 @@
+"""What every page handler uses: the signed-in principal from the session cookie, the
+language, and rendering a template with both."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request
+from litestar.response import Redirect, Template
+
+from eport.identity.model import Principal, Role
+from eport.kernel.errors import Unauthenticated
+
+from . import i18n
+
+SESSION_COOKIE = "eport_session"
+
+
+class LoginRequired(Exception):
+    """No valid session: the portal sends the browser to the login page."""
+
+
+def locale_of(request: Request[Any, Any, Any]) -> str:
+    return i18n.choose(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+
+
+async def optional_principal(request: Request[Any, Any, Any]) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        principal: Principal = await request.app.state.authenticator.resolve(
+            token, request.url.path
+        )
+    except Unauthenticated:
+        return None
+    return principal
+
+
+async def web_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in user, or a redirect to the login page."""
+    principal = await optional_principal(request)
+    if principal is None:
+        raise LoginRequired
+    request.state.principal = principal  # error pages show who is signed in
+    return principal
+
+
+def home_of(principal: Principal) -> str:
+    if principal.has(Role.ADMIN):
+        return "/portal/admin"
+    if principal.has(Role.OFFICER):
+        return "/portal/workbench"
+    return "/portal"
+
+
+def safe_next(value: str | None, default: str = "/portal") -> str:
+    """Only a local path: never an open redirect."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def login_redirect(request: Request[Any, Any, Any]) -> Redirect:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    principal: Principal | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    locale = locale_of(request)
+    return Template(
+        template_name=template,
+        context={
+            "_": i18n.gettext_for(locale),
+            "locale": locale,
+            "html_lang": i18n.HTML_LANG[locale],
+            "locales": i18n.LOCALES,
+            "me": principal,
+            "path": request.url.path,
+            "query": request.url.query,
+            "htmx": request.headers.get("hx-request") == "true",
+            **context,
+        },
+        status_code=status_code,
+    )

@@ -1,0 +1,32 @@
+"""Every message the portal shows has a Simplified Chinese translation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from eport.entrypoints.web import i18n
+from eport.entrypoints.web.trader import STATUSES
+
+WEB = Path(i18n.__file__).parent
+CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+
+
+def messages() -> set[str]:
+    found = set(STATUSES)
+    for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
+        for m in CALL.finditer(path.read_text()):
+            found.add((m.group(1) or m.group(2) or "").replace('\\"', '"').replace("\\'", "'"))
+    return found - {""}
+
+
+def test_every_message_has_a_chinese_translation() -> None:
+    zh = i18n.translations("zh_Hans")
+    missing = sorted(m for m in messages() if zh.gettext(m) == m)
+    assert missing == [], missing
+
+
+def test_placeholders_survive_translation() -> None:
+    zh = i18n.translations("zh_Hans")
+    for m in messages():
+        assert set(re.findall(r"%\(\w+\)s", zh.gettext(m))) == set(re.findall(r"%\(\w+\)s", m)), m
