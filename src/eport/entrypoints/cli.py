@@ -48,6 +48,7 @@ def serve(
     from eport.entrypoints.seed import DEMO_PASSWORD, seed_demo, set_demo_passwords
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = _settings(data_dir)
     listener = access_log.configure(settings.access_log_path)
     eport = bootstrap(settings)
@@ -55,6 +56,12 @@ def serve(
         eport.ensure_ca()
         if seed_demo(eport):
             console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
+            from eport.entrypoints.demo import _server, run_scenarios
+
+            with _server(eport) as base:  # demo declarations, lodged through the API
+                run_scenarios(eport, base)
+            eport = bootstrap(settings)  # that server stopped this one's writer
+            console.print("Lodged the demo import and export, and an import still in progress.")
         set_demo_passwords(eport)
         console.print(
             f"Portal: log in as trader@demo, customs@demo, admin@demo … password {DEMO_PASSWORD}"

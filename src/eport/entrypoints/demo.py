@@ -30,8 +30,11 @@ from eport.entrypoints.seed import USERS, issue_token, seed_demo
 
 from .demo_documents import (
     TRADER_USCC,
+    bill,
     export_declaration,
     export_manifest,
+    import_declaration,
+    manifest,
     meat_import,
     meat_manifest,
     national,
@@ -458,6 +461,46 @@ def _forex_and_refund(w: Walkthrough, did: str, manifest_id: Any) -> dict[str, A
         "state": checked.get("state"),
         "amount": checked.get("amount"),
         "second": second.get("code"),
+    }
+
+
+def run_scenarios(eport: EPort, base: str) -> dict[str, str]:
+    """The demo import and export through a running server, plus an import left waiting for
+    the agencies (so queues are not empty). Returns portal paths worth looking at."""
+    tokens = {email: issue_token(eport, email, "demo") for email, *_ in USERS}
+    with httpx.Client(base_url=base, timeout=30) as client:
+        w = Walkthrough(client, tokens, None)
+        imported = _import(w)
+        _export(w)
+        w.call(
+            "carrier@demo",
+            "POST",
+            "/api/v1/manifests",
+            manifest(bill("MAEU777000123", containers=("TGHU8831230",))),
+            expect=201,
+            key=True,
+            say="carrier lodges the next vessel's manifest",
+        )
+        waiting = w.call(
+            "trader@demo",
+            "POST",
+            "/api/v1/declarations",
+            national(
+                import_declaration(
+                    traderReference="PO-2026-0077",
+                    transportDocument={"type": "705", "reference": "MAEU777000123"},
+                    containers=["TGHU8831230"],
+                )
+            ),
+            expect=201,
+            key=True,
+            say="trader lodges another import, left for the agencies",
+        )
+    task = waiting.get("agencies", {}).get("customs", {}).get("task", "")
+    return {
+        "declaration": f"/portal/declarations/{imported['id']}",
+        "waiting": f"/portal/declarations/{waiting.get('id')}",
+        "task": f"/portal/workbench/tasks/{task}",
     }
 
 
