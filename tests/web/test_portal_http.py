@@ -85,3 +85,47 @@ def test_status_page_and_error_pages_show_no_internals(web: TestClient[Any]) -> 
                  data={"_csrf_token": csrf(web, "/verify")})  # fmt: skip
     assert r.status_code == 200 and "Not verified" in r.text
     assert "Traceback" not in r.text and 'File "' not in r.text
+
+
+def test_enrolling_an_authenticator_makes_logins_need_its_code(web: TestClient[Any]) -> None:
+    import re
+
+    import pyotp
+
+    log_in(web, "broker@demo")
+    r = web.post("/portal/security/totp", data={"_csrf_token": csrf(web, "/portal/security")})
+    assert r.status_code == 200 and "<svg" in r.text
+    secret = re.search(r"<code>([A-Z2-7]+)</code>", r.text)
+    assert secret
+    web.cookies.clear()
+    without = web.post(
+        "/login",
+        data={"email": "broker@demo", "password": DEMO_PASSWORD, "_csrf_token": csrf(web)},
+    )
+    assert without.status_code == 401
+    code = pyotp.TOTP(secret.group(1)).now()
+    ok = web.post(
+        "/login",
+        data={"email": "broker@demo", "password": DEMO_PASSWORD, "code": code,
+              "_csrf_token": csrf(web)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert ok.status_code == 303
+
+
+def test_changing_the_password_checks_the_current_one(web: TestClient[Any]) -> None:
+    log_in(web, "carrier@demo")
+    token = csrf(web, "/portal/security")
+    bad = web.post(
+        "/portal/security/password",
+        data={"current": "wrong-one-123", "new": "a-new-password-1", "repeat": "a-new-password-1",
+              "_csrf_token": token},
+    )  # fmt: skip
+    assert bad.status_code == 422 and "The current password is not right." in bad.text
+    assert 'aria-invalid="true"' in bad.text
+    good = web.post(
+        "/portal/security/password",
+        data={"current": DEMO_PASSWORD, "new": "a-new-password-1", "repeat": "a-new-password-1",
+              "_csrf_token": token},
+    )  # fmt: skip
+    assert good.status_code == 200 and "Your password was changed." in good.text
