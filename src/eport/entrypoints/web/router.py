@@ -19,6 +19,7 @@ from eport.bootstrap import EPort
 from eport.kernel.errors import EPortError, Forbidden, NotFound, ValidationFailed
 
 from . import i18n
+from .lodging import LodgingPages
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
 from .trader import TraderPages
@@ -104,7 +105,14 @@ def web_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 def web_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[PublicPages, LoginPages, LanguagePages, VerifyPages, TraderPages],
+        route_handlers=[
+            PublicPages,
+            LoginPages,
+            LanguagePages,
+            VerifyPages,
+            TraderPages,
+            LodgingPages,
+        ],
         dependencies={"principal": Provide(web_principal)},
         exception_handlers={Exception: web_error},
         include_in_schema=False,
