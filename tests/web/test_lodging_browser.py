@@ -11,7 +11,7 @@ from eport.adapters.db import views
 from eport.bootstrap import EPort
 from tests.web.conftest import browser_log_in
 
-DECLARATION_URL = re.compile(r"/portal/declarations/(DEC[0-9A-Z]+)$")
+DECLARATION_URL = re.compile(r"/portal/declarations/(DEC-[0-9A-Z]+)$")
 
 
 def _exists(eport: EPort, url: str) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from litestar.testing import TestClient
 from eport.adapters.db import tables as t
 from eport.adapters.db import views
 from eport.bootstrap import EPort
-from eport.entrypoints.web import lodging_bulk
-from eport.entrypoints.web.lodging_form import build_document, field_for, form_names
+from eport.entrypoints.web.lodging import bulk as lodging_bulk
+from eport.entrypoints.web.lodging.form import build_document, field_for, form_names
 from tests.factories import SUPPLIER
 from tests.web.conftest import csrf, log_in
 

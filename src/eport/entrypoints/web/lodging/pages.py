@@ -1,46 +1,34 @@
-"""Lodging in the portal: the declaration form, HS code search, live requirement hints and bulk
-upload. Every declaration goes through the API's path: ``policy.require_lodger``,
-``parse_declaration`` of the JSON bytes, delegation checks, ``LodgeDeclaration`` with an
-Idempotency-Key.
+"""The lodging pages: the form (GET, POST with lodge / add-item / check), HS search, requirement
+hints, bulk upload and its templates. Authorisation mirrors the API: lodging needs
+``policy.require_lodger``; search and hints are reference data for any signed-in user.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-from datetime import date
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
-from eport.adapters.db.repositories import (
-    SqlIdentityRepository,
-    delegations_between,
-    delegations_of,
-)
-from eport.bootstrap import EPort
 from eport.datamodel.codelists import DOCUMENT_TYPES, INCOTERMS_2020, TRANSPORT_MODES, UNITS
-from eport.datamodel.declaration import Declaration, GoodsItem, TransportMeans
 from eport.datamodel.identifiers import schemes
 from eport.datamodel.validation import parse_declaration
-from eport.declarations import commands as dc
-from eport.declarations.handlers import Outcome
 from eport.identity import policy
-from eport.identity.model import Enterprise, Principal
+from eport.identity.model import Principal
 from eport.kernel.errors import FieldError, ValidationFailed
 
-from ..api.common import eport_of, execute, read
-from . import i18n, lodging_bulk
-from .lodging_form import (
+from ...api.common import eport_of, read
+from .. import i18n
+from ..pages import locale_of, page
+from . import bulk, service
+from .form import (
     CODE_TEXT,
     MAX_ITEMS,
-    Built,
     ShownError,
     build_document,
     defaults,
@@ -50,7 +38,6 @@ from .lodging_form import (
     place_errors,
     untouched_items_dropped,
 )
-from .pages import locale_of, page
 
 # Code-list names and error explanations are translated by value, not by literal.
 LODGING_MESSAGES: tuple[str, ...] = (
@@ -83,109 +70,6 @@ def _error_text(request: Request[Any, Any, Any]) -> Any:
         return _(CODE_TEXT[error.code]) + (f" ({error.rule})" if error.rule else "")
 
     return text
-
-
-async def _enterprise(eport: EPort, enterprise_id: str | None) -> Enterprise | None:
-    if enterprise_id is None:
-        return None
-    return await read(
-        eport, lambda c: SqlIdentityRepository(c, eport.clock()).get_enterprise(enterprise_id)
-    )
-
-
-async def _grantors(eport: EPort, own: str | None) -> list[Enterprise]:
-    """Enterprises whose current delegation lets ``own`` lodge declarations in their name."""
-    if own is None:
-        return []
-    now = eport.clock()
-
-    def query(conn: sa.Connection) -> list[Enterprise]:
-        repo = SqlIdentityRepository(conn, now)
-        found = [
-            repo.get_enterprise(d.grantor)
-            for d in delegations_of(conn, own)
-            if d.grantee == own and d.covers("declaration", None, now)
-        ]
-        return sorted({e.id: e for e in found if e is not None}.values(), key=lambda e: e.name)
-
-    return await read(eport, query)
-
-
-async def lodge_json(
-    request: Request[Any, Any, Any],
-    principal: Principal,
-    raw: bytes,
-    key: str,
-    on_behalf_of: str | None,
-) -> Outcome:
-    """Lodge exactly as ``POST /api/v1/declarations`` does (without a detached signature)."""
-    own = policy.require_lodger(principal, policy.Action.LODGE)
-    eport = eport_of(request)
-    received_at = eport.clock()
-    document = parse_declaration(raw)
-    found: list[Any] = []
-    if on_behalf_of and on_behalf_of != own:
-        found = await read(eport, lambda c: delegations_between(c, on_behalf_of, own))
-    enterprise, representative = policy.acting_for(
-        principal, policy.Action.LODGE, on_behalf_of, found, "declaration",
-        document.customs_office, eport.clock(),
-    )  # fmt: skip
-    outcome: Outcome = await execute(
-        eport,
-        dc.LodgeDeclaration(
-            actor=principal.user_id,
-            enterprise=enterprise,
-            representative=representative,
-            idempotency_key=key,
-            document=document,
-            raw=raw,
-            content_type="application/json",
-            received_at=received_at,
-        ),
-    )
-    return outcome
-
-
-def document_bytes(built: Built) -> bytes:
-    return json.dumps(built.document, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def requirements(
-    eport: EPort, conn: sa.Connection, on: date, line: dict[str, str]
-) -> list[dict[str, Any]]:
-    """The catalogue rules a goods line meets, through the catalogue's own ``route`` on a
-    minimal declaration (the fields the rules' conditions read)."""
-    item: dict[str, Any] = {
-        "hs_code": line.get("hs", ""),
-        "origin_country": line.get("origin", "").upper(),
-        "procedure_code": line.get("procedure", ""),
-        "documents": (),
-    }
-    transport: dict[str, Any] = {"mode": line.get("mode") or None}
-    header: dict[str, Any] = {
-        "declaration_type": line.get("type", "IM"),
-        "country_of_destination": line.get("destination", "").upper() or None,
-        "country_of_dispatch": line.get("dispatch", "").upper() or None,
-        "transport": TransportMeans.model_construct(**transport),
-        "goods_items": (GoodsItem.model_construct(**item),),
-        "documents": (),
-    }
-    doc = Declaration.model_construct(**header)
-    agencies = eport.catalogue.agencies(conn)
-    routing = eport.catalogue.catalogue(conn, on).route(doc, on)
-    return [
-        {
-            "rule": hit.rule.code,
-            "description": hit.rule.description,
-            "agencies": [
-                (code, agencies[code].name if code in agencies else code)
-                for code in hit.rule.agencies
-                if code not in agencies or agencies[code].active
-            ],
-            "documents": [(d.type, d.description) for d in hit.rule.documents],
-        }
-        for hit in routing.hits
-    ]
 
 
 def _line_of(params: dict[str, str], item: int) -> dict[str, str]:
@@ -243,7 +127,7 @@ class LodgingPages(Controller):
             max_items=MAX_ITEMS,
             nonce=nonce,
             hints=hints or {},
-            grantors=await _grantors(eport, principal.enterprise),
+            grantors=await service.grantors(eport, principal.enterprise),
             on_behalf_of=values.get("onBehalfOf", ""),
             dom_id=dom_id,
             scheme_options=[(s, s) for s in schemes()],
@@ -261,7 +145,7 @@ class LodgingPages(Controller):
     async def new(self, request: Request[Any, Any, Any], principal: Principal) -> Template:
         """A fresh form, the declarant prefilled with the user's enterprise."""
         policy.require_lodger(principal, policy.Action.LODGE)
-        enterprise = await _enterprise(eport_of(request), principal.enterprise)
+        enterprise = await service.enterprise(eport_of(request), principal.enterprise)
         return await self._form(
             request, principal, defaults(enterprise), items=1, nonce=secrets.token_urlsafe(18)
         )
@@ -291,15 +175,16 @@ class LodgingPages(Controller):
                 if values.get(f"/goodsItems/{i}/hsCode", "").strip()
             }
             hints = await read(
-                eport, lambda c: {i: requirements(eport, c, on, ln) for i, ln in lines.items()}
+                eport,
+                lambda c: {i: service.requirements(eport, c, on, ln) for i, ln in lines.items()},
             )
             return await self._form(
                 request, principal, values, items=items, nonce=nonce, hints=hints
             )
         built = build_document(untouched_items_dropped(values))
         try:
-            outcome = await lodge_json(
-                request, principal, document_bytes(built), f"web:{nonce}",
+            outcome = await service.lodge_json(
+                request, principal, service.document_bytes(built), f"web:{nonce}",
                 values.get("onBehalfOf") or None,
             )  # fmt: skip
         except ValidationFailed as exc:
@@ -350,7 +235,7 @@ class LodgingPages(Controller):
         on = eport.clock().date()
         found: list[dict[str, Any]] | None = None
         if HS_QUERY.match(line["hs"]) and line["type"] in ("IM", "EX"):
-            found = await read(eport, lambda c: requirements(eport, c, on, line))
+            found = await read(eport, lambda c: service.requirements(eport, c, on, line))
         htmx = request.headers.get("hx-request") == "true"
         return page(
             request,
@@ -366,20 +251,20 @@ class LodgingPages(Controller):
         policy.require_lodger(principal, policy.Action.LODGE)
         return page(
             request, "lodging/bulk.html", principal, groups=None, problem=None,
-            columns=lodging_bulk.COLUMNS, unplaced=[],
+            columns=bulk.COLUMNS, unplaced=[],
         )  # fmt: skip
 
     async def _template_values(
         self, request: Request[Any, Any, Any], principal: Principal
     ) -> dict[str, str]:
         policy.require_lodger(principal, policy.Action.LODGE)
-        return defaults(await _enterprise(eport_of(request), principal.enterprise))
+        return defaults(await service.enterprise(eport_of(request), principal.enterprise))
 
     @get("/declarations/bulk/template.csv", name="bulk-template-csv")
     async def template_csv(
         self, request: Request[Any, Any, Any], principal: Principal
     ) -> Response[bytes]:
-        body = lodging_bulk.csv_template(await self._template_values(request, principal))
+        body = bulk.csv_template(await self._template_values(request, principal))
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
@@ -390,7 +275,7 @@ class LodgingPages(Controller):
     async def template_xlsx(
         self, request: Request[Any, Any, Any], principal: Principal
     ) -> Response[bytes]:
-        body = lodging_bulk.xlsx_template(await self._template_values(request, principal))
+        body = bulk.xlsx_template(await self._template_values(request, principal))
         return Response(
             body,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -409,23 +294,23 @@ class LodgingPages(Controller):
         policy.require_lodger(principal, policy.Action.LODGE)
         upload = data.get("file")
         problem: str | None = None
-        groups: list[lodging_bulk.Group] = []
-        unplaced: list[lodging_bulk.Row] = []
+        groups: list[bulk.Group] = []
+        unplaced: list[bulk.Row] = []
         _ = i18n.gettext_for(locale_of(request))
         if not isinstance(upload, UploadFile):
             problem = _("Choose a CSV or XLSX file.")
         else:
-            content = await upload.read(lodging_bulk.MAX_BYTES + 1)
+            content = await upload.read(bulk.MAX_BYTES + 1)
             try:
-                rows = lodging_bulk.read_rows(upload.filename or "", content)
-            except lodging_bulk.BulkFileInvalid as exc:
+                rows = bulk.read_rows(upload.filename or "", content)
+            except bulk.BulkFileInvalid as exc:
                 problem = _(BULK_PROBLEMS.get(exc.code, BULK_PROBLEMS["file.unreadable"])) + (
                     f" ({exc})" if exc.code == "file.columns" else ""
                 )
             else:
-                groups = lodging_bulk.group_rows(rows, _)
+                groups = bulk.group_rows(rows, _)
                 unplaced = [r for r in rows if r.errors and not r.values.get("traderReference")]
-                await self._lodge_groups(request, principal, groups, lodging_bulk.digest(content))
+                await self._lodge_groups(request, principal, groups, bulk.digest(content))
         return page(
             request,
             "lodging/bulk.html",
@@ -434,32 +319,32 @@ class LodgingPages(Controller):
             groups=groups,
             unplaced=unplaced,
             problem=problem,
-            columns=lodging_bulk.COLUMNS,
+            columns=bulk.COLUMNS,
         )
 
     async def _lodge_groups(
         self,
         request: Request[Any, Any, Any],
         principal: Principal,
-        groups: list[lodging_bulk.Group],
+        groups: list[bulk.Group],
         file_digest: str,
     ) -> None:
         text = _error_text(request)
         for group in groups:
             if group.built is None:
                 continue
-            raw = document_bytes(group.built)
+            raw = service.document_bytes(group.built)
             try:
                 if not group.ok:  # not lodged; still say what else is wrong with it
                     parse_declaration(raw)
                     continue
-                outcome = await lodge_json(
+                outcome = await service.lodge_json(
                     request, principal, raw,
-                    lodging_bulk.key_for(file_digest, group.reference), None,
+                    bulk.key_for(file_digest, group.reference), None,
                 )  # fmt: skip
             except ValidationFailed as exc:
                 for error in exc.errors:
-                    row, column = lodging_bulk.place(group, error.pointer)
+                    row, column = bulk.place(group, error.pointer)
                     row.errors.append((column, text(error)))
                 continue
             group.declaration_id = outcome.body["id"]

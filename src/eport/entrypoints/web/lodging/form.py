@@ -1,8 +1,8 @@
 """The lodging form as data: inputs named by JSON pointer, turned into the declaration document,
 and the API's error pointers mapped back onto the inputs.
 
-Pure functions only (no I/O): the page handlers in ``lodging.py`` call them, and the bulk upload
-(``lodging_bulk.py``) builds the same pointer-keyed rows from a spreadsheet.
+Pure functions only (no I/O): the page handlers (``pages.py``) call them, and the bulk upload
+(``bulk.py``) builds the same pointer-keyed rows from a spreadsheet.
 """
 
 from __future__ import annotations

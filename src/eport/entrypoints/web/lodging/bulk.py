@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .lodging_form import Built, build_document
+from .form import Built, build_document
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 1_000
