@@ -19,6 +19,7 @@ from eport.bootstrap import EPort
 from eport.kernel.errors import EPortError, Forbidden, NotFound, ValidationFailed
 
 from . import i18n
+from .lodging import LodgingPages
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
 from .security import SecurityPages
@@ -112,6 +113,7 @@ def web_router() -> Router:
             VerifyPages,
             TraderPages,
             SecurityPages,
+            LodgingPages,
         ],
         dependencies={"principal": Provide(web_principal)},
         exception_handlers={Exception: web_error},
