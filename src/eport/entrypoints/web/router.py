@@ -21,7 +21,8 @@ from eport.kernel.errors import EPortError, Forbidden, NotFound, ValidationFaile
 from . import i18n
 from .account import DelegationPages, WebhookPages
 from .admin import AdminPages
-from .admin_reference import CataloguePages, RiskPages, TariffPages
+from .admin_reference import CataloguePages, TariffPages
+from .admin_risk import RiskPages
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
 from .trader import TraderPages
