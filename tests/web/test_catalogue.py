@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from eport.entrypoints.web import i18n
+from eport.entrypoints.web import account, admin, i18n
 from eport.entrypoints.web.lodging import LODGING_MESSAGES
 from eport.entrypoints.web.trader import STATUSES
 
@@ -15,6 +15,7 @@ CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 def messages() -> set[str]:
     found = set(STATUSES) | set(LODGING_MESSAGES)
+    found |= set(admin.DYNAMIC_MESSAGES) | set(account.DYNAMIC_MESSAGES)
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
         for m in CALL.finditer(path.read_text()):
             found.add((m.group(1) or m.group(2) or "").replace('\\"', '"').replace("\\'", "'"))

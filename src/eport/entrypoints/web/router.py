@@ -19,6 +19,10 @@ from eport.bootstrap import EPort
 from eport.kernel.errors import EPortError, Forbidden, NotFound, ValidationFailed
 
 from . import i18n
+from .account import DelegationPages, WebhookPages
+from .admin import AdminPages
+from .admin_reference import CataloguePages, TariffPages
+from .admin_risk import RiskPages
 from .lodging import LodgingPages
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
@@ -114,9 +118,17 @@ def web_router() -> Router:
             TraderPages,
             SecurityPages,
             LodgingPages,
+            AdminPages,
+            CataloguePages,
+            TariffPages,
+            RiskPages,
+            DelegationPages,
+            WebhookPages,
         ],
         dependencies={"principal": Provide(web_principal)},
-        exception_handlers={Exception: web_error},
+        # The app's problem+json handlers are keyed by EPortError and HTTPException, which a
+        # lookup by the exception's class finds before Exception: key the pages by them too.
+        exception_handlers={Exception: web_error, EPortError: web_error, HTTPException: web_error},
         include_in_schema=False,
     )
 
