@@ -7,13 +7,14 @@ from pathlib import Path
 
 from eport.entrypoints.web import i18n
 from eport.entrypoints.web.trader import STATUSES
+from eport.entrypoints.web.workbench import DYNAMIC as WORKBENCH
 
 WEB = Path(i18n.__file__).parent
 CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def messages() -> set[str]:
-    found = set(STATUSES)
+    found = set(STATUSES) | set(WORKBENCH)
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
         for m in CALL.finditer(path.read_text()):
             found.add((m.group(1) or m.group(2) or "").replace('\\"', '"').replace("\\'", "'"))

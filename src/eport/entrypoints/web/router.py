@@ -22,6 +22,7 @@ from . import i18n
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
 from .trader import TraderPages
+from .workbench import WorkbenchPages
 
 HERE = Path(__file__).parent
 VENDOR = HERE / "assets" / "node_modules"
@@ -104,7 +105,14 @@ def web_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 def web_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[PublicPages, LoginPages, LanguagePages, VerifyPages, TraderPages],
+        route_handlers=[
+            PublicPages,
+            LoginPages,
+            LanguagePages,
+            VerifyPages,
+            TraderPages,
+            WorkbenchPages,
+        ],
         dependencies={"principal": Provide(web_principal)},
         exception_handlers={Exception: web_error},
         include_in_schema=False,
