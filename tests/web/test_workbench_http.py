@@ -225,3 +225,15 @@ def test_inspection_findings_through_the_form(web: TestClient[Any], portal_eport
     log_in(web, "quarantine@demo")
     r = web.post(action, data={"outcome": "no_discrepancy", "_csrf_token": csrf(web, "/verify")})
     assert r.status_code == 403
+
+
+def test_a_poll_after_the_session_ended_sends_the_whole_page_to_login(
+    web: TestClient[Any],
+) -> None:
+    r = web.get(
+        "/portal/workbench?poll=10",
+        headers={"HX-Request": "true", "HX-Target": "queue"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 200 and r.text == ""
+    assert r.headers["HX-Redirect"].startswith("/login?next=/portal/workbench")

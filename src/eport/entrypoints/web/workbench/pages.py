@@ -1,4 +1,4 @@
-"""The officer workbench: an agency's task queue (refreshing itself with HTMX polling), a
+"""The workbench pages: an agency's task queue (refreshing itself with HTMX polling), a
 task with the declaration, its risk lane, checks and history, the decision form and the
 inspection findings form.
 
@@ -11,7 +11,7 @@ models, so a field error here carries the pointer the API would answer with.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -22,7 +22,6 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
-from eport.adapters.db import tables as t
 from eport.adapters.db import views
 from eport.adapters.db.clearance import SqlClearanceRepository
 from eport.clearance import commands as cc
@@ -31,103 +30,30 @@ from eport.clearance.model import CORRECTABLE, Correction, Outcome
 from eport.datamodel.validation import errors_from_pydantic
 from eport.identity import policy
 from eport.identity.model import Principal
-from eport.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
+from eport.kernel.errors import Conflict, NotFound, ValidationFailed
 from eport.routing import commands as rc
-from eport.routing.model import Decision, TaskState
+from eport.routing.model import Decision
 
-from ..api.clearance import FindingsBody
-from ..api.common import eport_of, execute, read
-from ..api.tasks import DecisionBody
-from . import i18n
-from .pages import page
+from ...api.clearance import FindingsBody
+from ...api.common import eport_of, execute, read
+from ...api.tasks import DecisionBody
+from ..pages import page
+from .reads import inspections, selections
+from .wording import (
+    EVENT_LABELS,
+    FIELD_LABELS,
+    LANES,
+    TASK_STATES,
+    field_message,
+    gettext_of,
+    waited,
+)
 
-TASK_STATES = tuple(s.value for s in TaskState)
-LANES = ("green", "yellow", "red", "blue")
 DECLARATION_TYPES = ("IM", "EX")
 DEFAULT_POLL = 10  # seconds between the queue's refreshes
 QUEUE_LIMIT = 200
 DAY = r"^(\d{4}-\d{2}-\d{2})?$"
-
-# The correctable goods fields, in the order the findings form shows them, with their labels.
-FIELD_LABELS = {
-    "quantity": "Quantity",
-    "value": "Value",
-    "hsCode": "HS code",
-    "originCountry": "Origin",
-    "netMass": "Net mass (kg)",
-    "grossMass": "Gross mass (kg)",
-}
-EVENT_LABELS = {
-    "DeclarationLodged": "Lodged",
-    "DeclarationAmended": "Amended",
-    "DeclarationStatusChanged": "Status changed",
-    "DeclarationCancelled": "Cancelled",
-    "DeclarationReleased": "Released",
-    "TaskDecided": "Agency decided",
-    "LaneAssigned": "Lane assigned",
-    "InspectionOrdered": "Inspection ordered",
-    "FindingsRecorded": "Inspection findings recorded",
-    "GoodsHeld": "Goods held (IPR)",
-    "HoldDecided": "IPR hold decided",
-    "DutiesAssessed": "Duties assessed",
-    "DeclarationAssessed": "Duties assessed",
-    "PaymentOrderIssued": "Payment order issued",
-    "PaymentConfirmed": "Payment confirmed",
-    "DutiesGuaranteed": "Duties guaranteed",
-    "DutiesRefunded": "Duties refunded",
-    "ECertificateIssued": "E-certificate issued",
-}
-# Messages the templates translate from data (test_catalogue checks they are translated).
-DYNAMIC = (
-    *TASK_STATES,
-    *LANES,
-    *FIELD_LABELS.values(),
-    *EVENT_LABELS.values(),
-    "lodged",
-    "under_review",
-    "queried",
-    "cleared",
-    "released",
-    "rejected",
-    "cancelled",
-    "amended",
-    "accept",
-    "reject",
-    "query",
-    "open",
-    "completed",
-    "no_discrepancy",
-    "discrepancy",
-    "customs",
-    "quarantine",
-    "port",
-    "commerce",
-    "forex",
-    "tax",
-)
-
-Gettext = Callable[..., str]
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _gettext(request: Request[Any, Any, Any]) -> Gettext:
-    from .pages import locale_of
-
-    return i18n.gettext_for(locale_of(request))
-
-
-def waited(since: datetime, now: datetime, _: Gettext) -> str:
-    """How long a task has waited, for people: "3 h 12 min", "2 d 5 h", "under a minute"."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)s d %(h)s h", d=days, h=hours)
-    if hours:
-        return _("%(h)s h %(m)s min", h=hours, m=mins)
-    if mins:
-        return _("%(m)s min", m=mins)
-    return _("under a minute")
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -143,48 +69,6 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def field_message(error: FieldError, _: Gettext) -> str:
-    """The reader's language for the errors a form can cause; the API's text otherwise."""
-    name = error.pointer.rsplit("/", 1)[-1]
-    if name == "decision":
-        return _("Choose accept, reject or query.")
-    if name == "reason" and error.code == "required":
-        return _("Give the reason for a rejection or a query.")
-    if name == "outcome":
-        return _("Choose what the inspection found.")
-    if name == "corrections" and error.code == "required":
-        return _("A discrepancy says what was found: correct a field or write remarks.")
-    if name == "corrections" and error.code == "findings.contradiction":
-        return _("No discrepancy means no corrections: clear the corrected fields.")
-    if error.code == "string.too_long":
-        return _("This is too long.")
-    return error.message
-
-
-def _inspections(conn: sa.Connection, now: datetime, declaration_id: str) -> list[dict[str, Any]]:
-    """What ``GET /api/v1/declarations/{id}/checks`` lists (customs only)."""
-    o = t.inspection_orders
-    repo = SqlClearanceRepository(conn, now)
-    ids = conn.execute(
-        sa.select(o.c.id).where(o.c.declaration_id == declaration_id).order_by(o.c.ordered_at)
-    ).scalars()
-    return [order_json(order) for i in ids if (order := repo.get_order(i)) is not None]
-
-
-def _selections(conn: sa.Connection, declaration_id: str) -> list[dict[str, Any]]:
-    """The lanes of ``GET /api/v1/declarations/{id}/risk``, oldest first."""
-    s = t.risk_selections
-    rows = conn.execute(
-        sa.select(s).where(s.c.declaration_id == declaration_id).order_by(s.c.revision)
-    ).mappings()
-    return [
-        {"revision": r["revision"], "lane": r["lane"], "fired": r["fired"] or [],
-         "ruleSet": f"{r['rule_set_code']} v{r['rule_set_version']}", "random": r["random"],
-         "finding": r["finding"]}
-        for r in rows
-    ]  # fmt: skip
 
 
 class WorkbenchPages(Controller):
@@ -211,7 +95,7 @@ class WorkbenchPages(Controller):
     ) -> Template:
         """The agency's tasks, oldest first (pending by default; ``state=`` for all)."""
         own = policy.require_officer(principal, policy.Action.LIST_TASKS)
-        _ = _gettext(request)
+        _ = gettext_of(request)
         eport = eport_of(request)
         chosen_state = (
             "pending" if task_state is None else (task_state if task_state in TASK_STATES else "")
@@ -291,22 +175,22 @@ class WorkbenchPages(Controller):
                 return None
             declaration_id = row["declaration_id"]
             header = views.declaration_header(conn, declaration_id)
-            selections = _selections(conn, declaration_id)
+            lanes = selections(conn, declaration_id)
             return {
                 "task": views.task_json(row),
                 "detail": views.declaration_detail(conn, header),
                 "history": views.history(conn, declaration_id),
                 "certificates": views.ecertificates(conn, declaration_id),
-                "lane": selections[-1] if selections else None,
+                "lane": lanes[-1] if lanes else None,
                 "inspections": (
-                    _inspections(conn, eport.clock(), declaration_id) if own == "customs" else []
+                    inspections(conn, eport.clock(), declaration_id) if own == "customs" else []
                 ),
             }
 
         found = await read(eport, query)
         if found is None:
             raise NotFound("No such task.", id=task_id)
-        _ = _gettext(request)
+        _ = gettext_of(request)
         now = eport.clock()
         task = found["task"]
         document = found["detail"]["declaration"]
@@ -348,7 +232,7 @@ class WorkbenchPages(Controller):
     ) -> Redirect | Template:
         """Accept, reject or query, as ``POST /api/v1/tasks/{id}/decision`` (unsigned)."""
         own = policy.require_officer(principal, policy.Action.DECIDE)
-        _ = _gettext(request)
+        _ = gettext_of(request)
         values = {"decision": data.get("decision", ""), "reason": data.get("reason", "")}
         revision = data.get("revision", "")
         try:
@@ -389,7 +273,7 @@ class WorkbenchPages(Controller):
         form has a "found" box per correctable field of each goods item; a filled box that
         differs from what was declared is a correction."""
         policy.require_agency_or_admin(principal, policy.Action.INSPECT, "customs")
-        _ = _gettext(request)
+        _ = gettext_of(request)
         eport = eport_of(request)
 
         def query(conn: sa.Connection) -> tuple[dict[str, Any], list[dict[str, Any]], str | None]:
