@@ -107,7 +107,7 @@ def test_the_task_page_shows_the_goods_documents_and_history(
     r = web.get(f"/portal/workbench/tasks/{task}")
     assert r.status_code == 200
     assert "Frozen boneless beef" in r.text and "02023000" in r.text
-    assert "Lodged" in r.text  # the history
+    assert re.search(r"<li><time[^>]*>[^<]*</time> · Lodged</li>", r.text)  # the history
     assert '<th scope="col">' in r.text
     assert 'name="decision"' in r.text and 'for="reason"' in r.text
 
@@ -144,7 +144,9 @@ def test_query_then_accept_through_the_form(web: TestClient[Any], portal_eport: 
     declaration = api_get(web, portal_eport, "trader@demo", f"/api/v1/declarations/{meat}")
     assert declaration["status"] == "queried"
     # A queried task is not decided again from the page.
-    assert 'name="decision"' not in web.get(page).text
+    queried = web.get(page).text
+    assert 'name="decision"' not in queried
+    assert "Agency decided · quarantine · query: Give the plant number" in queried
 
     # The trader amends; the task is pending again and the officer accepts it.
     amended = meat_import()

@@ -9,8 +9,14 @@ from typing import Any
 
 from litestar import Request
 
+from eport.clearance import events as ce
+from eport.declarations import events as de
 from eport.kernel.errors import FieldError
+from eport.payments import events as pe
+from eport.risk import events as rke
+from eport.routing import events as rte
 from eport.routing.model import TaskState
+from eport.tariff import events as te
 
 from .. import i18n
 from ..pages import locale_of
@@ -27,24 +33,27 @@ FIELD_LABELS = {
     "grossMass": "Gross mass (kg)",
 }
 EVENT_LABELS = {
-    "DeclarationLodged": "Lodged",
-    "DeclarationAmended": "Amended",
-    "DeclarationStatusChanged": "Status changed",
-    "DeclarationCancelled": "Cancelled",
-    "DeclarationReleased": "Released",
-    "TaskDecided": "Agency decided",
-    "LaneAssigned": "Lane assigned",
-    "InspectionOrdered": "Inspection ordered",
-    "FindingsRecorded": "Inspection findings recorded",
-    "GoodsHeld": "Goods held (IPR)",
-    "HoldDecided": "IPR hold decided",
-    "DutiesAssessed": "Duties assessed",
-    "DeclarationAssessed": "Duties assessed",
-    "PaymentOrderIssued": "Payment order issued",
-    "PaymentConfirmed": "Payment confirmed",
-    "DutiesGuaranteed": "Duties guaranteed",
-    "DutiesRefunded": "Duties refunded",
-    "ECertificateIssued": "E-certificate issued",
+    event.name: label
+    for event, label in (
+        (de.DeclarationLodged, "Lodged"),
+        (de.DeclarationAmended, "Amended"),
+        (de.DeclarationStatusChanged, "Status changed"),
+        (de.DeclarationCancelled, "Cancelled"),
+        (de.DeclarationReleased, "Released"),
+        (rte.TaskDecided, "Agency decided"),
+        (rte.ECertificateIssued, "E-certificate issued"),
+        (rke.LaneAssigned, "Lane assigned"),
+        (ce.InspectionOrdered, "Inspection ordered"),
+        (ce.FindingsRecorded, "Inspection findings recorded"),
+        (ce.GoodsHeld, "Goods held (IPR)"),
+        (ce.HoldDecided, "IPR hold decided"),
+        (pe.DutiesAssessed, "Duties assessed"),
+        (te.DeclarationAssessed, "Duties assessed"),
+        (pe.PaymentOrderIssued, "Payment order issued"),
+        (pe.PaymentConfirmed, "Payment confirmed"),
+        (pe.DutiesGuaranteed, "Duties guaranteed"),
+        (pe.DutiesRefunded, "Duties refunded"),
+    )
 }
 # Messages the templates translate from data (test_catalogue checks they are translated).
 DYNAMIC = (
