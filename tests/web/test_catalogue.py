@@ -8,13 +8,14 @@ from pathlib import Path
 from eport.entrypoints.web import account, admin, i18n
 from eport.entrypoints.web.lodging import LODGING_MESSAGES
 from eport.entrypoints.web.trader import STATUSES
+from eport.entrypoints.web.workbench import DYNAMIC as WORKBENCH
 
 WEB = Path(i18n.__file__).parent
 CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def messages() -> set[str]:
-    found = set(STATUSES) | set(LODGING_MESSAGES)
+    found = set(STATUSES) | set(LODGING_MESSAGES) | set(WORKBENCH)
     found |= set(admin.DYNAMIC_MESSAGES) | set(account.DYNAMIC_MESSAGES)
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
         for m in CALL.finditer(path.read_text()):

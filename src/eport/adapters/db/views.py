@@ -202,17 +202,38 @@ def raw_document(
 
 
 def list_tasks(
-    conn: sa.Connection, *, agency: str, state: str | None, limit: int, offset: int
+    conn: sa.Connection,
+    *,
+    agency: str,
+    state: str | None,
+    limit: int,
+    offset: int,
+    declaration_type: str | None = None,
+    lane: str | None = None,
+    lodged_from: datetime | None = None,
+    lodged_to: datetime | None = None,
 ) -> list[dict[str, Any]]:
+    """An agency's tasks, oldest first; optionally only one declaration type, lane (customs)
+    or lodging period (``lodged_to`` excluded)."""
     k, d, s = t.tasks, t.declarations, t.risk_selections
     query = (
-        sa.select(k, d.c.declaration_type, d.c.trader_reference, d.c.status, s.c.lane)
+        sa.select(
+            k, d.c.declaration_type, d.c.trader_reference, d.c.status, d.c.lodged_at, s.c.lane
+        )
         .join(d, d.c.id == k.c.declaration_id)
         .outerjoin(s, sa.and_(s.c.declaration_id == k.c.declaration_id, s.c.revision == 1))
         .where(k.c.agency == agency)
     )
     if state:
         query = query.where(k.c.state == state)
+    if declaration_type:
+        query = query.where(d.c.declaration_type == declaration_type)
+    if lane:
+        query = query.where(s.c.lane == lane)
+    if lodged_from:
+        query = query.where(d.c.lodged_at >= lodged_from)
+    if lodged_to:
+        query = query.where(d.c.lodged_at < lodged_to)
     rows = conn.execute(query.order_by(k.c.created_at, k.c.id).limit(limit).offset(offset))
     return [
         {
@@ -220,6 +241,7 @@ def list_tasks(
             "declarationType": r["declaration_type"],
             "traderReference": r["trader_reference"],
             "declarationStatus": r["status"],
+            "lodgedAt": isoformat(r["lodged_at"]),
             **({"lane": r["lane"], "check": CHECKS.get(r["lane"])} if agency == "customs" else {}),
         }
         for r in rows.mappings()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.response import Redirect, Template
 
 from eport.identity.model import Principal, Role
@@ -62,9 +62,14 @@ def safe_next(value: str | None, default: str = "/portal") -> str:
     return default
 
 
-def login_redirect(request: Request[Any, Any, Any]) -> Redirect:
+def login_redirect(request: Request[Any, Any, Any]) -> Response[Any]:
+    """To the login page, and back here after. An HTMX request (a polling table) is told to
+    send the whole page there, rather than swap the login form into a fragment."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(f"/login?next={quote(target, safe='/')}", status_code=303)
+    url = f"/login?next={quote(target, safe='/')}"
+    if request.headers.get("hx-request") == "true":
+        return Response(b"", status_code=200, headers={"HX-Redirect": url})
+    return Redirect(url, status_code=303)
 
 
 def page(

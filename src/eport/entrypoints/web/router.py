@@ -28,6 +28,7 @@ from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
 from .security import SecurityPages
 from .trader import TraderPages
+from .workbench import WorkbenchPages
 
 HERE = Path(__file__).parent
 VENDOR = HERE / "assets" / "node_modules"
@@ -124,6 +125,7 @@ def web_router() -> Router:
             RiskPages,
             DelegationPages,
             WebhookPages,
+            WorkbenchPages,
         ],
         dependencies={"principal": Provide(web_principal)},
         # The app's problem+json handlers are keyed by EPortError and HTTPException, which a
