@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from eport.entrypoints.web import i18n
+from eport.entrypoints.web.declaration import TRANSLATED as DECLARATION_TERMS
 from eport.entrypoints.web.trader import STATUSES
 
 WEB = Path(i18n.__file__).parent
@@ -13,7 +14,7 @@ CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def messages() -> set[str]:
-    found = set(STATUSES)
+    found = set(STATUSES) | set(DECLARATION_TERMS)
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
         for m in CALL.finditer(path.read_text()):
             found.add((m.group(1) or m.group(2) or "").replace('\\"', '"').replace("\\'", "'"))

@@ -19,6 +19,8 @@ from eport.bootstrap import EPort
 from eport.kernel.errors import EPortError, Forbidden, NotFound, ValidationFailed
 
 from . import i18n
+from .declaration import DeclarationPages
+from .documents import DocumentDownloads, SealedLinkPages
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
 from .trader import TraderPages
@@ -104,7 +106,16 @@ def web_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 def web_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[PublicPages, LoginPages, LanguagePages, VerifyPages, TraderPages],
+        route_handlers=[
+            PublicPages,
+            LoginPages,
+            LanguagePages,
+            VerifyPages,
+            TraderPages,
+            DeclarationPages,
+            DocumentDownloads,
+            SealedLinkPages,
+        ],
         dependencies={"principal": Provide(web_principal)},
         exception_handlers={Exception: web_error},
         include_in_schema=False,
