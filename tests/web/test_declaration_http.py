@@ -7,13 +7,16 @@ import hashlib
 import json
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from litestar.testing import TestClient
+from typer.testing import CliRunner
 
 from eport.adapters.db import views
 from eport.bootstrap import EPort
+from eport.entrypoints.cli import app as cli_app
 from eport.entrypoints.seed import issue_token
 from tests.factories import import_declaration
 from tests.pki_client import openssl
@@ -149,6 +152,14 @@ def test_bad_amendments_show_errors_next_to_their_fields_and_change_nothing(
               "/goodsItems/0/quantity": "99"},
     )  # fmt: skip
     assert r.status_code == 422 and 'id="f-reason-error"' in r.text
+    # Both at once: every problem is listed, each next to its field.
+    r = web.post(
+        f"/portal/declarations/{did}/amend",
+        data={"_csrf_token": token, "idempotency_key": "k-3", "reason": "",
+              "/goodsItems/0/hsCode": "12"},
+    )  # fmt: skip
+    assert r.status_code == 422
+    assert 'id="f-reason-error"' in r.text and 'id="f-goodsItems-0-hsCode-error"' in r.text
     assert len(revisions(portal_eport, did)) == 1
 
 
@@ -194,6 +205,11 @@ def test_sealed_downloads_verify_with_openssl_and_the_qr_link_says_verified(
             "-CAfile", str(root),
         )  # fmt: skip
         assert json.loads(out.stdout)["declarationId"] == did
+        # `eport verify` too (in a thread: the browser tests leave an event loop running here).
+        with ThreadPoolExecutor(1) as pool:
+            args = ["verify", str(tmp_path / f"{kind}.p7m"), "--root", str(root)]
+            cli = pool.submit(CliRunner().invoke, cli_app, args).result()
+        assert cli.exit_code == 0, cli.output
         # The digest of the very file downloaded checks on the public page.
         digest = hashlib.sha256(r.content).hexdigest()
         assert r.headers["x-eport-verify-url"].endswith(f"/verify/d/{did}/{kind}?sha256={digest}")
@@ -228,3 +244,18 @@ def test_the_release_notice_is_refused_before_release(
     assert web.get(f"/portal/declarations/{did}/release-notice.pdf").status_code == 409
     receipt = web.get(f"/portal/declarations/{did}/receipt.pdf")
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+
+
+def test_the_page_speaks_chinese_and_the_public_check_is_rate_limited(
+    web: TestClient[Any], portal_eport: EPort
+) -> None:
+    did = lodge(web, portal_eport)
+    log_in(web, "trader@demo")
+    web.cookies.set("eport_lang", "zh_Hans")
+    text = web.get(f"/portal/declarations/{did}").text
+    assert f"报关单 {did}" in text and "监管部门" in text and "报关单已申报" in text
+    public = TestClient(web.app)
+    with public:
+        codes = [public.get(f"/verify/d/{did}/receipt?sha256=" + "0" * 64).status_code
+                 for _ in range(25)]  # fmt: skip
+    assert codes[0] == 200 and codes[-1] == 429

@@ -12,11 +12,9 @@ from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
-from pydantic import ValidationError
 
 from eport.adapters.db import views
 from eport.adapters.db.repositories import delegations_between
-from eport.datamodel.validation import errors_from_pydantic
 from eport.declarations import commands as dc
 from eport.declarations.model import AMENDABLE, CANCELLABLE
 from eport.identity import policy
@@ -25,54 +23,62 @@ from eport.kernel.errors import FieldError, ValidationFailed
 from eport.routing.model import Decision, TaskState
 
 from ..api.common import eport_of, execute, read
-from ..api.declarations import AmendmentBody, ReasonBody, visible_declaration
+from ..api.declarations import visible_declaration
 from . import declaration_form as form
 from .declaration_facts import page_facts
 from .pages import page
 
 NOTICES = ("amended", "cancelled")
-EVENT_TYPES = (
-    "declaration.lodged",
-    "declaration.amended",
-    "declaration.status_changed",
-    "declaration.cancelled",
-    "declaration.released",
-    "declaration.assessed",
-    "duties.assessed",
-    "payment.ordered",
-    "payment.confirmed",
-    "duties.guaranteed",
-    "duties.refunded",
-    "task.decided",
-    "ecertificate.issued",
-    "risk.lane_assigned",
-    "inspection.ordered",
-    "inspection.findings",
-    "ipr.held",
-    "ipr.hold_decided",
-)
+# What each event and measure is called on the page (the English text is the msgid).
+EVENT_LABELS = {
+    "declaration.lodged": "Declaration lodged",
+    "declaration.amended": "Declaration amended",
+    "declaration.status_changed": "Status changed",
+    "declaration.cancelled": "Declaration cancelled",
+    "declaration.released": "Goods released",
+    "declaration.assessed": "Duties and taxes assessed",
+    "duties.assessed": "Duty account updated",
+    "payment.ordered": "Payment ordered",
+    "payment.confirmed": "Payment confirmed",
+    "duties.guaranteed": "Duties guaranteed",
+    "duties.refunded": "Duties refunded",
+    "task.decided": "Decision taken",
+    "ecertificate.issued": "E-certificate issued",
+    "risk.lane_assigned": "Lane assigned",
+    "inspection.ordered": "Inspection ordered",
+    "inspection.findings": "Inspection findings",
+    "ipr.held": "Goods held for intellectual property",
+    "ipr.hold_decided": "Intellectual property hold decided",
+}
+MEASURE_LABELS = {
+    "duty": "Customs duty",
+    "anti_dumping": "Anti-dumping duty",
+    "countervailing": "Countervailing duty",
+    "excise": "Consumption tax",
+    "vat": "VAT",
+}
+REFUSALS = {
+    "preference.no_certificate": "no certificate of origin",
+    "preference.certificate_invalid": "the certificate of origin is not valid",
+    "preference.not_beneficial": "the preferential rate is not lower",
+}
 # Shown with `_(value)`: the catalogue test checks each has a translation.
 TRANSLATED = (
-    *EVENT_TYPES,
+    *EVENT_LABELS.values(),
+    *MEASURE_LABELS.values(),
+    *REFUSALS.values(),
     *(s.value for s in TaskState),
     *(d.value for d in Decision),
     "green",
     "yellow",
     "red",
     "blue",
-    "duty",
-    "anti_dumping",
-    "countervailing",
-    "excise",
-    "vat",
     "issued",
     "confirmed",
     "amended",
-    "preference.no_certificate",
-    "preference.certificate_invalid",
-    "preference.not_beneficial",
     *form.LABELS,
 )
+LABELS = {**EVENT_LABELS, **MEASURE_LABELS, **REFUSALS}
 Id = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -137,6 +143,7 @@ class DeclarationPages(Controller):
             done=done if done in NOTICES else None,
             may_amend=writer and status in AMENDABLE,
             may_cancel=writer and status in CANCELLABLE,
+            labels=LABELS,
             **facts,
         )
 
@@ -206,14 +213,14 @@ class DeclarationPages(Controller):
         document = form.amended(detail["declaration"], data)
         reason = (data.get("reason") or "")[: form.MAX_FIELD + 1]
         key = _key(data.get("idempotency_key"))
-        try:
-            body = AmendmentBody.model_validate({"reason": reason, "declaration": document})
-        except ValidationError as exc:
+        if (
+            len(reason) > form.MAX_FIELD
+        ):  # as the API's AmendmentBody; an empty one the command reports
+            too_long = FieldError("/reason", "too_long", "At most 2000 characters.")
             return self._amend_page(
-                request, principal, header, document, reason=reason, key=key,
-                errors=errors_from_pydantic(exc),
-            )  # fmt: skip
-        raw = orjson.dumps({"reason": body.reason, "declaration": body.declaration})
+                request, principal, header, document, reason=reason, key=key, errors=[too_long]
+            )
+        raw = orjson.dumps({"reason": reason, "declaration": document})
         office = document.get("customsOffice")
         enterprise = await _acting(
             request, principal, header, policy.Action.AMEND, "amendment",
@@ -227,8 +234,8 @@ class DeclarationPages(Controller):
                     enterprise=enterprise,
                     declaration_id=declaration_id,
                     idempotency_key=key,
-                    changes=body.declaration,
-                    reason=body.reason,
+                    changes=document,
+                    reason=reason,
                     raw=raw,
                     content_type="application/json",
                     received_at=eport.clock(),
@@ -261,20 +268,22 @@ class DeclarationPages(Controller):
         reason = (data.get("reason") or "")[: form.MAX_FIELD + 1]
         enterprise = await _acting(request, principal, header, policy.Action.CANCEL, "cancel", None)
         try:
-            body = ReasonBody.model_validate({"reason": reason})
+            if len(reason) > form.MAX_FIELD:  # as ReasonBody; an empty one the command reports
+                raise ValidationFailed(
+                    [FieldError("/reason", "too_long", "At most 2000 characters.")]
+                )
             await execute(
                 eport_of(request),
                 dc.CancelDeclaration(
                     actor=principal.user_id,
                     enterprise=enterprise,
                     declaration_id=declaration_id,
-                    reason=body.reason,
+                    reason=reason,
                 ),
             )
-        except (ValidationError, ValidationFailed) as exc:
-            errors = errors_from_pydantic(exc) if isinstance(exc, ValidationError) else exc.errors
+        except ValidationFailed as exc:
             return page(
                 request, "declaration/cancel.html", principal, status_code=422, header=header,
-                reason=reason, error="; ".join(e.message for e in errors),
+                reason=reason, error="; ".join(e.message for e in exc.errors),
             )  # fmt: skip
         return Redirect(f"/portal/declarations/{declaration_id}?done=cancelled", status_code=303)

@@ -14,6 +14,7 @@ from typing import Any
 
 import segno
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from .sealed import Sealed
 
@@ -77,8 +78,12 @@ class _Pdf(FPDF):
             self.add_font("NotoSansCJK", fname=str(font), collection_font_number=CJK_SC)
             self._face = "NotoSansCJK"
 
+    @property
+    def bold_face(self) -> bool:
+        return self._face == "Helvetica"  # the CJK face is registered in regular only
+
     def use_font(self, size: float, bold: bool = False) -> None:
-        style = "B" if bold and self._face == "Helvetica" else ""
+        style = "B" if bold and self.bold_face else ""
         self.set_font(self._face, style=style, size=size)
 
     def clean(self, text: str) -> str:
@@ -120,7 +125,7 @@ def render(kind: str, sealed: Sealed, url: str, filename: str) -> bytes:
     width = pdf.epw - QR_SIZE - 6
     _qr(pdf, url, pdf.l_margin + pdf.epw - QR_SIZE, pdf.t_margin)
     pdf.use_font(18, bold=True)
-    pdf.multi_cell(width, 9, TITLES[kind], new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 9, TITLES[kind], new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.use_font(9)
     pdf.multi_cell(
         width,
@@ -128,6 +133,7 @@ def render(kind: str, sealed: Sealed, url: str, filename: str) -> bytes:
         "Sealed by E-Port. Scan the QR code, or open the link below, to check online that "
         "this document was sealed by E-Port and has not been changed.",
         new_x="LMARGIN",
+        align="L",
         new_y="NEXT",
     )
     pdf.set_y(max(pdf.get_y(), pdf.t_margin + QR_SIZE) + 4)
@@ -135,13 +141,16 @@ def render(kind: str, sealed: Sealed, url: str, filename: str) -> bytes:
         pdf.use_font(10, bold=True)
         pdf.cell(55, 6, label)
         pdf.use_font(10)
-        pdf.multi_cell(0, 6, pdf.clean(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, pdf.clean(value), new_x="LMARGIN", new_y="NEXT", align="L")
     if goods:
         pdf.ln(3)
         pdf.use_font(12, bold=True)
-        pdf.cell(0, 8, "Goods", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, "Goods", new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.use_font(9)
-        with pdf.table(col_widths=(8, 20, 62, 14, 26, 20), text_align="LEFT") as table:
+        headings = FontFace(emphasis="BOLD" if pdf.bold_face else "")
+        with pdf.table(
+            col_widths=(8, 20, 62, 14, 26, 20), text_align="LEFT", headings_style=headings
+        ) as table:
             table.row(["#", "HS code", "Description", "Origin", "Quantity", "Gross mass (kg)"])
             for g in goods:
                 table.row(
@@ -157,17 +166,19 @@ def render(kind: str, sealed: Sealed, url: str, filename: str) -> bytes:
     if decisions:
         pdf.ln(3)
         pdf.use_font(12, bold=True)
-        pdf.cell(0, 8, "Agencies' decisions", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, "Agencies' decisions", new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.use_font(10)
         for k in decisions:
             line = f"{k.get('agency')}: {k.get('decision') or 'no decision'}"
-            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(4)
     pdf.use_font(9)
-    pdf.multi_cell(0, 5, f"Sealed file SHA-256: {sealed.sha256}", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, "Check it at:", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, f"Sealed file SHA-256: {sealed.sha256}", new_x="LMARGIN", new_y="NEXT", align="L"
+    )
+    pdf.multi_cell(0, 5, "Check it at:", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(11, 79, 138)
-    pdf.multi_cell(0, 5, url, link=url, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, url, link=url, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(
         0,
@@ -175,6 +186,7 @@ def render(kind: str, sealed: Sealed, url: str, filename: str) -> bytes:
         f"The sealed file itself is attached to this PDF as {filename}: "
         "openssl cms -verify -binary -inform DER -in it -CAfile E-Port's root certificate.",
         new_x="LMARGIN",
+        align="L",
         new_y="NEXT",
     )
     pdf.embed_file(bytes=sealed.cms, basename=filename, desc=TITLES[kind])
