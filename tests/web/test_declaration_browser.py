@@ -82,3 +82,17 @@ def test_open_amend_and_download_the_release_notice(
     saved = tmp_path / "notice.pdf"
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
+
+
+def test_cancel_from_the_page_with_htmx(page: Any, base_url: str, portal_eport: EPort) -> None:
+    did = _lodge(base_url, portal_eport)
+    browser_log_in(page, "trader@demo")
+    page.goto(f"/portal/declarations/{did}")
+    page.get_by_role("link", name="Cancel the declaration").click()
+    reason = page.get_by_label("Reason for cancelling")
+    reason.wait_for()
+    assert page.url.endswith(f"/portal/declarations/{did}")  # htmx loaded the form in place
+    reason.fill("Order withdrawn")
+    page.get_by_role("button", name="Yes, cancel the declaration").click()
+    page.wait_for_url(re.compile(r"done=cancelled"))
+    assert page.get_by_text("The declaration is cancelled.").is_visible()
