@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from eport.entrypoints.web import account, admin, i18n
+from eport.entrypoints.web.declaration import TRANSLATED as DECLARATION_TERMS
 from eport.entrypoints.web.lodging import LODGING_MESSAGES
 from eport.entrypoints.web.trader import STATUSES
 from eport.entrypoints.web.workbench import DYNAMIC as WORKBENCH
@@ -15,7 +16,7 @@ CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def messages() -> set[str]:
-    found = set(STATUSES) | set(LODGING_MESSAGES) | set(WORKBENCH)
+    found = set(STATUSES) | set(LODGING_MESSAGES) | set(WORKBENCH) | set(DECLARATION_TERMS)
     found |= set(admin.DYNAMIC_MESSAGES) | set(account.DYNAMIC_MESSAGES)
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
         for m in CALL.finditer(path.read_text()):

@@ -23,6 +23,8 @@ from .account import DelegationPages, WebhookPages
 from .admin import AdminPages
 from .admin_reference import CataloguePages, TariffPages
 from .admin_risk import RiskPages
+from .declaration import DeclarationPages
+from .documents import DocumentDownloads, SealedLinkPages
 from .lodging import LodgingPages
 from .pages import LoginRequired, login_redirect, page, web_principal
 from .public import LanguagePages, LoginPages, PublicPages, VerifyPages
@@ -126,6 +128,9 @@ def web_router() -> Router:
             DelegationPages,
             WebhookPages,
             WorkbenchPages,
+            DeclarationPages,
+            DocumentDownloads,
+            SealedLinkPages,
         ],
         dependencies={"principal": Provide(web_principal)},
         # The app's problem+json handlers are keyed by EPortError and HTTPException, which a
