@@ -18,7 +18,7 @@ from eport.adapters.db.repositories import delegations_between
 from eport.declarations import commands as dc
 from eport.declarations.model import AMENDABLE, CANCELLABLE
 from eport.identity import policy
-from eport.identity.model import LODGING_ROLES, Principal
+from eport.identity.model import LODGING_ROLES, Principal, Role
 from eport.kernel.errors import FieldError, ValidationFailed
 from eport.routing.model import Decision, TaskState
 
@@ -28,7 +28,7 @@ from . import declaration_form as form
 from .declaration_facts import page_facts
 from .pages import page
 
-NOTICES = ("amended", "cancelled")
+NOTICES = ("amended", "cancelled", "released")
 # What each event and measure is called on the page (the English text is the msgid).
 EVENT_LABELS = {
     "declaration.lodged": "Declaration lodged",
@@ -81,6 +81,11 @@ TRANSLATED = (
 LABELS = {**EVENT_LABELS, **MEASURE_LABELS, **REFUSALS}
 Id = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def may_release(principal: Principal, status: str) -> bool:
+    """Customs officers release cleared declarations (the command checks the rest)."""
+    return principal.has(Role.OFFICER) and principal.agency == "customs" and status == "cleared"
 
 
 def may_write(principal: Principal, header: Any) -> bool:
@@ -143,9 +148,38 @@ class DeclarationPages(Controller):
             done=done if done in NOTICES else None,
             may_amend=writer and status in AMENDABLE,
             may_cancel=writer and status in CANCELLABLE,
+            may_release=may_release(principal, status),
             labels=LABELS,
             **facts,
         )
+
+    @post("/{declaration_id:str}/release", name="declaration-release")
+    async def release(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        declaration_id: Id,
+        data: Form,
+    ) -> Template | Redirect:
+        """Customs releases a cleared declaration, as `POST …/release` in the API does."""
+        agency = policy.require_officer(principal, policy.Action.RELEASE)
+        await visible_declaration(request, principal, declaration_id)
+        result: dict[str, Any] = await execute(
+            eport_of(request),
+            dc.ReleaseDeclaration(
+                actor=principal.user_id, agency=agency, declaration_id=declaration_id,
+                reason=(data.get("reason") or "")[: form.MAX_FIELD] or None,
+            ),
+        )  # fmt: skip
+        if result.get("released", True):
+            return Redirect(f"/portal/declarations/{declaration_id}?done=released", status_code=303)
+        header = await visible_declaration(request, principal, declaration_id)
+        facts = await read(eport_of(request), lambda c: page_facts(c, header, principal))
+        return page(
+            request, "declaration/page.html", principal, status_code=409, done=None,
+            may_amend=False, may_cancel=False, may_release=False, labels=LABELS,
+            release_error=str(result.get("reason")), **facts,
+        )  # fmt: skip
 
     async def _form(
         self,
