@@ -34,3 +34,16 @@ def test_placeholders_survive_translation() -> None:
     zh = i18n.translations("zh_Hans")
     for m in messages():
         assert set(re.findall(r"%\(\w+\)s", zh.gettext(m))) == set(re.findall(r"%\(\w+\)s", m)), m
+
+
+def test_a_message_is_translated_in_one_catalogue_only() -> None:
+    """Shared words live in core.po, so one English word never gets two Chinese ones."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, str] = {}
+    for po in sorted((WEB / "locales" / "zh_Hans" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            for message in read_po(f, locale="zh_Hans"):
+                if message.id:
+                    assert message.id not in seen, (message.id, seen.get(message.id), po.name)
+                    seen[str(message.id)] = po.name
