@@ -496,7 +496,7 @@ def run_scenarios(eport: EPort, base: str) -> dict[str, str]:
             key=True,
             say="trader lodges another import, left for the agencies",
         )
-    task = waiting.get("agencies", {}).get("customs", {}).get("task", "")
+    task = waiting.get("agencies", {}).get("port", {}).get("task", "")
     return {
         "declaration": f"/portal/declarations/{imported['id']}",
         "waiting": f"/portal/declarations/{waiting.get('id')}",
