@@ -225,6 +225,26 @@ def test_customs_replays_a_rule_set_and_sees_hit_counts(
     assert "2 past declarations replayed: 2 keep their lane, 0 would move." in report.text
     hits = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', report.text)
     assert hits and sum(int(n) for _, n in hits) >= 1
+    # Store what was replayed as the next version; a bad date is shown next to its field.
+    proposed = re.search(r'name="proposed" value="([^"]*)"', report.text)
+    assert proposed
+    import html
+
+    document = html.unescape(proposed.group(1))
+    token = csrf(web, "/portal/admin/risk")
+    bad_date = web.post(
+        "/portal/admin/risk/versions",
+        data={"code": "selectivity", "proposed": document, "validFrom": "tomorrow",
+              "_csrf_token": token},
+    )  # fmt: skip
+    assert bad_date.status_code == 422 and 'id="f-validFrom-error"' in bad_date.text
+    stored = web.post(
+        "/portal/admin/risk/versions",
+        data={"code": "selectivity", "proposed": document, "validFrom": "2026-01-01",
+              "note": "replayed first", "_csrf_token": token},
+    )  # fmt: skip
+    assert stored.status_code == 200, stored.text
+    assert "Version 2 of selectivity is stored." in stored.text
 
 
 def test_audit_search_finds_a_lodged_declarations_events(

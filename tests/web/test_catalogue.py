@@ -47,3 +47,9 @@ def test_a_message_is_translated_in_one_catalogue_only() -> None:
                 if message.id:
                     assert message.id not in seen, (message.id, seen.get(message.id), po.name)
                     seen[str(message.id)] = po.name
+
+
+def test_codes_read_as_words_in_english() -> None:
+    en = i18n.translations("en")
+    assert en.gettext("under_review") == "under review"
+    assert en.gettext("Declarations") == "Declarations"

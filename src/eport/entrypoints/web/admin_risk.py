@@ -17,13 +17,14 @@ from eport.adapters.db import tables as t
 from eport.identity import policy
 from eport.identity.model import Principal
 from eport.kernel.errors import ValidationFailed
+from eport.risk import commands as rkc
 from eport.risk.inputs import load_facts
 from eport.risk.model import RuleSet
 from eport.risk.replay import replay
 from eport.risk.rulesets import validate_rule_set
 
-from ..api.common import eport_of, read
-from ..api.risk import ReplayBody
+from ..api.common import eport_of, execute, read
+from ..api.risk import ReplayBody, RuleSetBody
 from .admin import gettext
 from .form_errors import field_errors, one, validate
 from .pages import page
@@ -45,6 +46,7 @@ class RiskPages(Controller):
         errors: dict[str, str],
         report: dict[str, Any] | None = None,
         status_code: int = 200,
+        notice: str | None = None,
     ) -> Template:
         rule_sets: dict[str, list[dict[str, Any]]] = {}
         for v in await read(eport_of(request), admin_views.rule_sets):
@@ -58,6 +60,7 @@ class RiskPages(Controller):
             form=form,
             errors=errors,
             report=report,
+            notice=notice,
         )
 
     @get("/", name="admin-risk")
@@ -133,4 +136,58 @@ class RiskPages(Controller):
 
         history = await read(eport, past)
         report = replay(proposed, history, engine.evaluator, random=engine.random)
-        return await self._page(request, principal, form=form, errors={}, report=report.as_dict())
+        stored = json.dumps(body.document, ensure_ascii=False)
+        return await self._page(
+            request, principal, form={**form, "proposed": stored}, errors={},
+            report=report.as_dict(),
+        )  # fmt: skip
+
+    @post("/versions", name="admin-risk-store")
+    async def store(
+        self, request: Request[Any, Any, Any], principal: Principal, data: Upload
+    ) -> Template:
+        """Store the replayed document as the rule set's next version, in force from
+        ``validFrom`` (the API's ``POST /api/v1/risk/rule-sets/{code}``: validated again)."""
+        policy.require_agency_or_admin(principal, policy.Action.MANAGE_RISK, "customs")
+        _ = gettext(request)
+        code = one(data, "code", 40) or "selectivity"
+        text = one(data, "proposed", MAX_RULE_SET_BYTES)
+        form = {
+            "code": code, "document": text, "proposed": text,
+            "validFrom": one(data, "validFrom", 10), "note": one(data, "note", 500),
+        }  # fmt: skip
+        try:
+            body = validate(
+                RuleSetBody,
+                {"document": json.loads(text or "null"), "validFrom": form["validFrom"],
+                 "note": form["note"]},
+            )  # fmt: skip
+            code_ok = sa.select(sa.func.coalesce(sa.func.max(t.risk_rule_sets.c.version), 0))
+            latest = await read(
+                eport_of(request),
+                lambda c: int(
+                    c.execute(code_ok.where(t.risk_rule_sets.c.code == code)).scalar_one()
+                ),
+            )
+            result: dict[str, Any] = await execute(
+                eport_of(request),
+                rkc.PutRuleSet(
+                    actor=principal.user_id, code=code, version=latest + 1,
+                    valid_from=body.valid_from, valid_to=body.valid_to,
+                    document=body.document, note=body.note,
+                ),
+            )  # fmt: skip
+        except (ValidationFailed, ValueError) as exc:
+            errors = (
+                field_errors(exc, {"/validFrom": "validFrom", "/note": "note"}, _)
+                if isinstance(exc, ValidationFailed)
+                else {"document": _("This is not valid JSON.")}
+            )
+            if not errors:
+                errors = {"validFrom": "; ".join(e.message for e in exc.errors)}  # type: ignore[union-attr]
+            return await self._page(request, principal, form=form, status_code=422, errors=errors)
+        notice = _("Version %(version)s of %(code)s is stored.", version=result.get("version"),
+                   code=code)  # fmt: skip
+        return await self._page(
+            request, principal, form={"code": code, "document": ""}, errors={}, notice=notice
+        )
