@@ -347,3 +347,27 @@ def test_a_trader_adds_and_removes_a_webhook(web: TestClient[Any]) -> None:
     assert "No subscriptions." in web.get("/portal/webhooks").text
     log_in(web, "customs@demo")
     assert web.get("/portal/webhooks").status_code == 403
+
+
+def test_the_admin_adds_an_agency_and_errors_stay_next_to_their_fields(
+    web: TestClient[Any],
+) -> None:
+    log_in(web, "admin@demo")
+    token = csrf(web, "/portal/admin/catalogue")
+    bad = web.post("/portal/admin/catalogue/agencies",
+                   data={"code": "", "name": "", "_csrf_token": token})  # fmt: skip
+    assert bad.status_code == 422
+    assert 'id="f-code-error"' in bad.text and 'id="f-name-error"' in bad.text
+    ok = web.post(
+        "/portal/admin/catalogue/agencies",
+        data={"code": "health", "name": "Port Health Authority", "interests": "/goodsItems, /",
+              "active": "1", "_csrf_token": token},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert ok.status_code == 303
+    listed = web.get("/portal/admin/catalogue").text
+    assert "Port Health Authority" in listed
+    log_in(web, "trader@demo")
+    refused = web.post("/portal/admin/catalogue/agencies",
+                       data={"code": "x", "name": "X", "_csrf_token": token})  # fmt: skip
+    assert refused.status_code == 403

@@ -25,7 +25,7 @@ from eport.routing import errors as rte
 from eport.tariff import commands as tc
 from eport.tariff.errors import ExchangeRateMissing, TariffLineUnknown
 
-from ..api.catalogue import ADMIN, RetireBody, RuleBody, _command, rule_json
+from ..api.catalogue import ADMIN, AgencyBody, RetireBody, RuleBody, _command, rule_json
 from ..api.common import eport_of, execute, read
 from ..api.tariff import RateBody
 from .admin import gettext
@@ -98,6 +98,53 @@ class CataloguePages(Controller):
     async def index(self, request: Request[Any, Any, Any], principal: Principal) -> Template:
         """The agencies, and the newest version of every rule."""
         policy.permit_any_user(principal, policy.Action.READ_CATALOGUE, "reference data")
+        return await self._index(request, principal)
+
+    @post("/agencies", name="admin-agency-save")
+    async def save_agency(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        """Create or change an agency (administrators), as ``PUT /api/v1/agencies/{code}``."""
+        policy.require_role(principal, policy.Action.MANAGE_CATALOGUE, ADMIN)
+        _ = gettext(request)
+        code = one(data, "code", 40)
+        form: dict[str, Any] = {
+            "code": code, "name": one(data, "name", 201),
+            "interests": one(data, "interests", 2000), "active": bool(data.get("active")),
+        }  # fmt: skip
+        errors: dict[str, str] = {}
+        if not code or not code.replace("_", "").isalnum():
+            errors["code"] = _("Give a short code of letters and digits.")
+        try:
+            body = validate(
+                AgencyBody,
+                {"name": form["name"], "interests": split_list(str(form["interests"])) or ["/"],
+                 "active": form["active"]},
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            errors |= field_errors(exc, {"/name": "name", "/interests": "interests"}, _)
+        if errors:
+            return await self._index(request, principal, form=form, errors=errors, status=422)
+        await execute(
+            eport_of(request),
+            rc.PutAgency(
+                actor=principal.user_id, code=code.lower(), name=body.name,
+                interests=tuple(body.interests), active=body.active,
+            ),
+        )  # fmt: skip
+        return Redirect("/portal/admin/catalogue#agencies", status_code=303)
+
+    async def _index(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        form: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
         eport = eport_of(request)
         rows = await read(eport, views.catalogue_rules)
         latest: dict[str, Any] = {}
@@ -113,6 +160,9 @@ class CataloguePages(Controller):
             rules=list(latest.values()),
             counts=counts,
             can_edit=_is_admin(principal),
+            form=form or {"active": True},
+            errors=errors or {},
+            status_code=status,
         )
 
     def _edit_page(
