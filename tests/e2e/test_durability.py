@@ -96,6 +96,7 @@ class Server:
                         "eport",
                         "serve",
                         "--demo",
+                        "--no-demo-data",
                         "--host",
                         HOST,
                         "--port",

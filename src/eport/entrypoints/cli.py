@@ -28,6 +28,9 @@ def _settings(data_dir: Path | None = None) -> Settings:
 @app.command()
 def serve(
     demo: Annotated[bool, typer.Option(help="Seed the demo country (once).")] = False,
+    demo_data: Annotated[
+        bool, typer.Option(help="With --demo, also lodge the demo declarations on first start.")
+    ] = True,
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite).")] = None,
@@ -56,12 +59,13 @@ def serve(
         eport.ensure_ca()
         if seed_demo(eport):
             console.print("[green]Seeded the demo country.[/] Try: eport token trader@demo")
-            from eport.entrypoints.demo import _server, run_scenarios
+            if demo_data:
+                from eport.entrypoints.demo import _server, run_scenarios
 
-            with _server(eport) as base:  # demo declarations, lodged through the API
-                run_scenarios(eport, base)
-            eport = bootstrap(settings)  # that server stopped this one's writer
-            console.print("Lodged the demo import and export, and an import still in progress.")
+                with _server(eport) as base:  # demo declarations, lodged through the API
+                    run_scenarios(eport, base)
+                eport = bootstrap(settings)  # that server stopped this one's writer
+                console.print("Lodged the demo import and export, and one still in progress.")
         set_demo_passwords(eport)
         console.print(
             f"Portal: log in as trader@demo, customs@demo, admin@demo … password {DEMO_PASSWORD}"
