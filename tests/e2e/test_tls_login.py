@@ -55,7 +55,8 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path, dict[str, str]]]:
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "eport", "serve", "--demo", "--no-demo-data", "--host", HOST,
-         "--port", str(port), "--data-dir", str(data_dir), "--tls-cert", str(server_crt), "--tls-key", str(server_key)],
+         "--port", str(port), "--data-dir", str(data_dir), "--tls-cert", str(server_crt),
+         "--tls-key", str(server_key)],
         env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"https://{HOST}:{port}"
