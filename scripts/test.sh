@@ -64,7 +64,8 @@ gate "ruff check" ruff check src tests
 gate "ruff format" ruff format --check src tests
 gate "mypy" mypy
 gate "import-linter" lint-imports
-gate "pytest" python -m pytest "$@"
+# Two workers: the machine has two cores, and the browser and server tests wait on I/O.
+gate "pytest" python -m pytest -n "${EPORT_TEST_WORKERS:-2}" "$@"
 
 echo
 if [[ ${#FAILED[@]} -gt 0 ]]; then
