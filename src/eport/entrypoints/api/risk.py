@@ -29,6 +29,24 @@ from .declarations import visible_declaration
 from .openapi import request_body
 
 
+def latest_version(conn: sa.Connection, code: str) -> int:
+    """The newest stored version of a rule set (0: none yet)."""
+    r = t.risk_rule_sets
+    query = sa.select(sa.func.coalesce(sa.func.max(r.c.version), 0)).where(r.c.code == code)
+    return int(conn.execute(query).scalar_one())
+
+
+def past_selections(conn: sa.Connection, limit: int) -> list[tuple[str, dict[str, Any], str]]:
+    """(declaration, facts, lane) of the newest ``limit`` selections, for a replay."""
+    s = t.risk_selections
+    rows = conn.execute(
+        sa.select(s.c.declaration_id, s.c.facts, s.c.lane)
+        .order_by(s.c.selected_at.desc())
+        .limit(limit)
+    ).all()
+    return [(r[0], load_facts(r[1]), r[2]) for r in rows]
+
+
 class RuleSetBody(Model):
     valid_from: date
     valid_to: date | None = None
@@ -91,15 +109,7 @@ class RiskController(Controller):
         _customs(principal)
         body, _ = await json_body(request, RuleSetBody)
 
-        def current(conn: sa.Connection) -> int:
-            r = t.risk_rule_sets
-            return int(
-                conn.execute(
-                    sa.select(sa.func.coalesce(sa.func.max(r.c.version), 0)).where(r.c.code == code)
-                ).scalar_one()
-            )
-
-        version = await read(eport_of(request), current) + 1
+        version = await read(eport_of(request), lambda c: latest_version(c, code)) + 1
         result: dict[str, Any] = await execute(
             eport_of(request),
             rkc.PutRuleSet(
@@ -136,16 +146,7 @@ class RiskController(Controller):
 
         validate_rule_set(proposed, engine.evaluator)
 
-        def past(conn: sa.Connection) -> list[tuple[str, dict[str, Any], str]]:
-            s = t.risk_selections
-            rows = conn.execute(
-                sa.select(s.c.declaration_id, s.c.facts, s.c.lane)
-                .order_by(s.c.selected_at.desc())
-                .limit(body.limit)
-            ).all()
-            return [(r[0], load_facts(r[1]), r[2]) for r in rows]
-
-        history = await read(eport, past)
+        history = await read(eport, lambda c: past_selections(c, body.limit))
         report = replay(proposed, history, engine.evaluator, random=engine.random)
         return report.as_dict()
 

@@ -18,13 +18,12 @@ from eport.identity import policy
 from eport.identity.model import Principal
 from eport.kernel.errors import ValidationFailed
 from eport.risk import commands as rkc
-from eport.risk.inputs import load_facts
 from eport.risk.model import RuleSet
 from eport.risk.replay import replay
 from eport.risk.rulesets import validate_rule_set
 
 from ..api.common import eport_of, execute, read
-from ..api.risk import ReplayBody, RuleSetBody
+from ..api.risk import ReplayBody, RuleSetBody, past_selections
 from .admin import gettext
 from .form_errors import field_errors, one, validate
 from .pages import page
@@ -125,16 +124,7 @@ class RiskPages(Controller):
                 )
             return await self._page(request, principal, form=form, status_code=422, errors=errors)
 
-        def past(conn: sa.Connection) -> list[tuple[str, dict[str, Any], str]]:
-            s = t.risk_selections
-            rows = conn.execute(
-                sa.select(s.c.declaration_id, s.c.facts, s.c.lane)
-                .order_by(s.c.selected_at.desc())
-                .limit(body.limit)
-            ).all()
-            return [(r[0], load_facts(r[1]), r[2]) for r in rows]
-
-        history = await read(eport, past)
+        history = await read(eport, lambda c: past_selections(c, body.limit))
         report = replay(proposed, history, engine.evaluator, random=engine.random)
         stored = json.dumps(body.document, ensure_ascii=False)
         return await self._page(

@@ -63,6 +63,8 @@ def keep(eport: EPort, declaration_id: str, kind: str, sealed: Sealed) -> None:
     fd, name = tempfile.mkstemp(dir=directory, suffix=".tmp")
     with os.fdopen(fd, "wb") as f:
         f.write(sealed.cms)
+        f.flush()
+        os.fsync(f.fileno())  # on disk before anyone holds a QR code pointing at it
     os.replace(name, target)
 
 
