@@ -129,3 +129,30 @@ def test_changing_the_password_checks_the_current_one(web: TestClient[Any]) -> N
               "_csrf_token": token},
     )  # fmt: skip
     assert good.status_code == 200 and "Your password was changed." in good.text
+
+
+def test_where_signatures_are_required_the_portal_refuses_unsigned_submissions(
+    portal_eport: Any,
+) -> None:
+    """EPORT_SIGNATURES_REQUIRED applies to the portal too: it cannot sign, so it refuses."""
+    from eport.entrypoints.api.app import create_app
+
+    portal_eport.settings = portal_eport.settings.model_copy(
+        update={"signatures_required": "declaration,amendment,decision"}
+    )
+    with TestClient(create_app(portal_eport, manage_lifecycle=False)) as client:
+        portal_eport.start()
+        log_in(client, "trader@demo")
+        token = csrf(client, "/portal/declarations/new")
+        r = client.post(
+            "/portal/declarations",
+            data={"/traderReference": "PO-UNSIGNED", "_csrf_token": token, "nonce": "n-1"},
+        )
+        assert r.status_code == 422 and "must be signed" in r.text
+        log_in(client, "customs@demo")
+        token = csrf(client, "/portal/workbench")
+        r = client.post(
+            "/portal/workbench/tasks/TSK-NONE/decision",
+            data={"decision": "accept", "_csrf_token": token},
+        )
+        assert r.status_code == 422 and "must be signed" in r.text

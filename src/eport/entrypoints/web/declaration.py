@@ -20,13 +20,14 @@ from eport.declarations.model import AMENDABLE, CANCELLABLE
 from eport.identity import policy
 from eport.identity.model import LODGING_ROLES, Principal, Role
 from eport.kernel.errors import FieldError, ValidationFailed
+from eport.pki.signatures import DocumentKind
 from eport.routing.model import Decision, TaskState
 
 from ..api.common import eport_of, execute, read
 from ..api.declarations import visible_declaration
 from . import declaration_form as form
 from .declaration_facts import page_facts
-from .pages import page
+from .pages import page, unsigned_allowed
 
 NOTICES = ("amended", "cancelled", "released")
 # What each event and measure is called on the page (the English text is the msgid).
@@ -254,6 +255,7 @@ class DeclarationPages(Controller):
             return self._amend_page(
                 request, principal, header, document, reason=reason, key=key, errors=[too_long]
             )
+        unsigned_allowed(request, DocumentKind.AMENDMENT)
         raw = orjson.dumps({"reason": reason, "declaration": document})
         office = document.get("customsOffice")
         enterprise = await _acting(

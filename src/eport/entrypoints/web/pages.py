@@ -11,10 +11,22 @@ from litestar.response import Redirect, Template
 
 from eport.identity.model import Principal, Role
 from eport.kernel.errors import Unauthenticated
+from eport.pki.signatures import DocumentKind, Requirement, reject, requirement
 
 from . import i18n
 
 SESSION_COOKIE = "eport_session"
+
+
+def unsigned_allowed(request: Request[Any, Any, Any], kind: DocumentKind) -> None:
+    """The portal submits without a detached signature: where the operator requires one for
+    this kind of document (``EPORT_SIGNATURES_REQUIRED``), refuse as the API would."""
+    required = request.app.state.eport.settings.required_signatures
+    if requirement(kind, required) is Requirement.REQUIRED:
+        raise reject(
+            "signature.required",
+            f"A {kind.value} must be signed here: lodge it through the API with a signature.",
+        )
 
 
 class LoginRequired(Exception):

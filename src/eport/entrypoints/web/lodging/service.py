@@ -23,8 +23,10 @@ from eport.declarations import commands as dc
 from eport.declarations.handlers import Outcome
 from eport.identity import policy
 from eport.identity.model import Enterprise, Principal
+from eport.pki.signatures import DocumentKind
 
 from ...api.common import eport_of, execute, read
+from ..pages import unsigned_allowed
 from .form import Built
 
 
@@ -63,6 +65,7 @@ async def lodge_json(
 ) -> Outcome:
     """Lodge exactly as ``POST /api/v1/declarations`` does (without a detached signature)."""
     own = policy.require_lodger(principal, policy.Action.LODGE)
+    unsigned_allowed(request, DocumentKind.DECLARATION)
     eport = eport_of(request)
     received_at = eport.clock()
     document = parse_declaration(raw)

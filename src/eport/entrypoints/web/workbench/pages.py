@@ -31,13 +31,14 @@ from eport.datamodel.validation import errors_from_pydantic
 from eport.identity import policy
 from eport.identity.model import Principal
 from eport.kernel.errors import Conflict, NotFound, ValidationFailed
+from eport.pki.signatures import DocumentKind
 from eport.routing import commands as rc
 from eport.routing.model import Decision
 
 from ...api.clearance import FindingsBody
 from ...api.common import eport_of, execute, read
 from ...api.tasks import DecisionBody
-from ..pages import page
+from ..pages import page, unsigned_allowed
 from .reads import inspections, selections
 from .wording import (
     EVENT_LABELS,
@@ -232,6 +233,7 @@ class WorkbenchPages(Controller):
     ) -> Redirect | Template:
         """Accept, reject or query, as ``POST /api/v1/tasks/{id}/decision`` (unsigned)."""
         own = policy.require_officer(principal, policy.Action.DECIDE)
+        unsigned_allowed(request, DocumentKind.DECISION)
         _ = gettext_of(request)
         values = {"decision": data.get("decision", ""), "reason": data.get("reason", "")}
         revision = data.get("revision", "")
